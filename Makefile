@@ -1,0 +1,82 @@
+# Élan — the two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# `make run` serves plain http on the loopback: relax the https-only defaults
+# that ELAN_DEBUG=0 would otherwise switch on. Explicit values win.
+export ELAN_SSL_REDIRECT ?= 0
+export ELAN_SECURE_COOKIES ?= 0
+export ELAN_HSTS_SECONDS ?= 0
+
+.PHONY: run test lint format typecheck check-deploy bench lock messages clean serve setup browser-deps
+
+$(VENV)/.base: requirements/base.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev: requirements/dev.txt $(VENV)/.base
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	@touch $@
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+setup: $(VENV)/.base var/secret_key
+	@mkdir -p var
+	ELAN_SECRET_KEY=$${ELAN_SECRET_KEY:-$$(cat var/secret_key)} $(PY) manage.py migrate --noinput
+	ELAN_SECRET_KEY=$${ELAN_SECRET_KEY:-$$(cat var/secret_key)} $(PY) manage.py load_communes --if-empty
+	ELAN_SECRET_KEY=$${ELAN_SECRET_KEY:-$$(cat var/secret_key)} $(PY) manage.py seed_demo --if-empty
+
+## make run: install, migrate, load the demo territory, serve on http://127.0.0.1:8000
+run: setup
+	@echo "Élan : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
+	ELAN_SECRET_KEY=$${ELAN_SECRET_KEY:-$$(cat var/secret_key)} $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite (unit, views, permissions, API, Celery worker, browser + axe)
+test: $(VENV)/.dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy accounts territories api elan
+	$(VENV)/bin/pytest -n $${ELAN_TEST_WORKERS:-2} --dist loadfile
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy accounts territories api elan
+
+## Production-like settings must pass Django's deployment checklist.
+check-deploy: $(VENV)/.base
+	ELAN_DEBUG=0 ELAN_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ELAN_ALLOWED_HOSTS=elan.example.org ELAN_SSL_REDIRECT=1 ELAN_SECURE_COOKIES=1 ELAN_HSTS_SECONDS=31536000 \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+## Regenerate the hashed lock files from pyproject.toml (needs network to PyPI).
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+
+## Recompile translations (needs GNU gettext).
+messages: $(VENV)/.base
+	$(PY) manage.py makemessages -l en --ignore '.venv/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+## Debian packages the browser tests need (run as root).
+browser-deps:
+	apt-get install -y chromium
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,37 @@
+"""Bad input answers 4xx.
+
+A form re-displayed with its errors after a POST is a client error: this makes
+it a 400 for every view (ours and allauth's) that renders a TemplateResponse,
+so that no view has to remember it. HTMX is configured in the base template to
+swap 400 responses, so the errors still appear next to the fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+
+
+class BadInputStatusMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_template_response(self, request: HttpRequest, response):  # type: ignore[no-untyped-def]
+        if request.method == "POST" and response.status_code == 200:
+            context = response.context_data or {}
+            if any(_has_errors(value) for value in context.values()):
+                response.status_code = 400
+        return response
+
+
+def _has_errors(value: object) -> bool:
+    if isinstance(value, forms.BaseForm):
+        return value.is_bound and bool(value.errors)
+    if isinstance(value, forms.BaseFormSet):
+        return value.is_bound and not value.is_valid()
+    return False
