@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import (
+    CommuneFactory,
+    CoordinatorFactory,
+    HouseholdFactory,
+    MembershipFactory,
+    TerritoryFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def territory(db):
+    territory = TerritoryFactory(name="Val de Drôme", slug="val-de-drome")
+    territory.communes.add(CommuneFactory(insee_code="26108", name="Crest", postal_codes=" 26400"))
+    return territory
+
+
+@pytest.fixture
+def other_territory(db):
+    return TerritoryFactory(name="Pays voisin", slug="pays-voisin")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged-in, no household, no role."""
+    return UserFactory(email="outsider@example.org")
+
+
+@pytest.fixture
+def member(db, territory):
+    """A household member (foyer) living in the territory."""
+    household = HouseholdFactory(commune=territory.communes.first())
+    return UserFactory(email="foyer@example.org", household=household)
+
+
+@pytest.fixture
+def organiser(db, territory):
+    user = UserFactory(email="animatrice@example.org")
+    MembershipFactory(user=user, territory=territory)
+    return user
+
+
+@pytest.fixture
+def other_organiser(db, other_territory):
+    user = UserFactory(email="autre-animateur@example.org")
+    MembershipFactory(user=user, territory=other_territory)
+    return user
+
+
+@pytest.fixture
+def coordinator(db, territory):
+    return CoordinatorFactory(user=UserFactory(email="coordination@example.org"), region=territory.region).user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)

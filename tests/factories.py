@@ -1,0 +1,149 @@
+"""factory_boy factories shared by the whole suite."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Consent, ConsentText, Household, User
+from territories.models import (
+    Commune,
+    Department,
+    Membership,
+    Partner,
+    Region,
+    RegionalCoordinator,
+    Role,
+    Territory,
+    TerritoryKind,
+    normalize_name,
+)
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "84"
+    name = "Auvergne-Rhône-Alpes"
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("code",)
+
+    code = "26"
+    name = "Drôme"
+    region = factory.SubFactory(RegionFactory)
+
+
+class CommuneFactory(DjangoModelFactory):
+    class Meta:
+        model = Commune
+        django_get_or_create = ("insee_code",)
+
+    insee_code = factory.Sequence(lambda n: f"26{n + 500:03d}")
+    name = factory.Sequence(lambda n: f"Commune-{n}")
+    search_name = factory.LazyAttribute(lambda o: normalize_name(o.name))
+    postal_codes = factory.Sequence(lambda n: f" 26{n % 1000:03d}")
+    department = factory.SubFactory(DepartmentFactory)
+    population = 1000
+    latitude = Decimal("44.72800")
+    longitude = Decimal("5.02200")
+
+
+class TerritoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Territory
+
+    name = factory.Sequence(lambda n: f"Territoire {n}")
+    slug = factory.Sequence(lambda n: f"territoire-{n}")
+    kind = TerritoryKind.EPCI
+    region = factory.SubFactory(RegionFactory)
+    description = "Un territoire engagé dans la transition."
+    is_published = True
+
+
+class PartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    territory = factory.SubFactory(TerritoryFactory)
+    name = factory.Sequence(lambda n: f"Partenaire {n}")
+    url = "https://partenaire.example.org"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.org")
+    first_name = "Camille"
+    display_name = factory.Sequence(lambda n: f"Camille {n}")
+    password = factory.PostGenerationMethodCall("set_password", "motdepasse-solide-42")
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """Give the user a verified primary address, as allauth expects."""
+        if not create:
+            return
+        self.save()
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.get_or_create(
+            user=self, email=self.email, defaults={"verified": True, "primary": True}
+        )
+
+
+class HouseholdFactory(DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    name = factory.Sequence(lambda n: f"Foyer {n}")
+    adults = 2
+    children = 1
+    housing_type = "maison"
+    surface_m2 = 95
+    main_heating = "gaz"
+    commune = factory.SubFactory(CommuneFactory)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    territory = factory.SubFactory(TerritoryFactory)
+    role = Role.ORGANISER
+
+
+class CoordinatorFactory(DjangoModelFactory):
+    class Meta:
+        model = RegionalCoordinator
+
+    user = factory.SubFactory(UserFactory)
+    region = factory.SubFactory(RegionFactory)
+
+
+class ConsentTextFactory(DjangoModelFactory):
+    class Meta:
+        model = ConsentText
+        django_get_or_create = ("key", "version")
+
+    key = "cgu"
+    version = 1
+    title = "Conditions d'utilisation"
+    body = "Vous acceptez les conditions d'utilisation d'Élan."
+
+
+class ConsentFactory(DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    user = factory.SubFactory(UserFactory)
+    text = factory.SubFactory(ConsentTextFactory)
