@@ -1,8 +1,51 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from api.routes import router
 
 api = NinjaAPI(
     title="Élan API",
     version="1",
     urls_namespace="api",
-    description="API de la plateforme Élan : données ouvertes des territoires et outils des animateur·rices.",
+    description=(
+        "API de la plateforme Élan. Les lectures publiques (territoires, communes) sont ouvertes ; "
+        "les autres demandent un jeton personnel (`Authorization: Bearer elan_…`), "
+        "créé par les animateur·rices depuis leur espace."
+    ),
 )
+api.add_router("/", router)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"champ": ".".join(str(p) for p in err.get("loc", [])), "message": err.get("msg", "")}
+        for err in exc.errors
+    ]
+    return api.create_response(
+        request,
+        {"message": "Requête invalide : vérifiez les paramètres signalés.", "erreurs": errors},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"message": "Authentification requise : jeton absent, invalide ou révoqué."},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"message": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"message": "Ressource introuvable."}, status=404)

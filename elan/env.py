@@ -29,7 +29,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} doit valoir 1/0, true/false, yes/no ou on/off (reçu : {raw!r}).")
+    raise ImproperlyConfigured(
+        f"{name} doit valoir 1/0, true/false, yes/no ou on/off (reçu : {raw!r})."
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -60,7 +62,9 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
         if path.startswith("//"):  # sqlite:////abs/path
             name: str | Path = path[1:]
         elif path in ("", "/"):
-            raise ImproperlyConfigured("ELAN_DATABASE_URL : indiquez le fichier SQLite, ex. sqlite:///db.sqlite3.")
+            raise ImproperlyConfigured(
+                "ELAN_DATABASE_URL : indiquez le fichier SQLite, ex. sqlite:///db.sqlite3."
+            )
         else:
             name = base_dir / path.lstrip("/")
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(name)}
@@ -109,7 +113,9 @@ def parse_email_url(url: str, *, base_dir: Path) -> dict[str, object]:
     if scheme in ("smtp", "smtps"):
         query = {k: v[-1].lower() for k, v in parse_qs(parts.query).items()}
         if not parts.hostname:
-            raise ImproperlyConfigured("ELAN_EMAIL_URL : l'hôte SMTP manque (smtp://utilisateur:motdepasse@hote:587).")
+            raise ImproperlyConfigured(
+                "ELAN_EMAIL_URL : l'hôte SMTP manque (smtp://utilisateur:motdepasse@hote:587)."
+            )
         try:
             port = parts.port or (465 if scheme == "smtps" else 587)
         except ValueError:

@@ -23,4 +23,3 @@ urlpatterns = [
 # meters, documents) are served by views that check permissions; large
 # deployments put media on object storage (django-storages) instead.
 urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
-

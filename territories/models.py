@@ -64,7 +64,8 @@ class CommuneQuerySet(models.QuerySet["Commune"]):
             return self.none()
         if query[:2].isdigit() or query[:2].upper() in ("2A", "2B"):
             return self.filter(
-                models.Q(postal_codes__contains=" " + query) | models.Q(insee_code__startswith=query.upper())
+                models.Q(postal_codes__contains=" " + query)
+                | models.Q(insee_code__startswith=query.upper())
             ).order_by("-population", "name")
         key = normalize_name(query)
         return self.filter(
@@ -81,8 +82,12 @@ class Commune(models.Model):
     postal_codes = models.CharField(_("codes postaux"), max_length=200, blank=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="communes")
     population = models.PositiveIntegerField(_("population"), default=0)
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     objects = CommuneQuerySet.as_manager()
 
@@ -198,7 +203,9 @@ class Membership(models.Model):
         verbose_name = _("rôle dans un territoire")
         verbose_name_plural = _("rôles dans les territoires")
         constraints = [
-            models.UniqueConstraint(fields=["user", "territory", "role"], name="unique_territory_role")
+            models.UniqueConstraint(
+                fields=["user", "territory", "role"], name="unique_territory_role"
+            )
         ]
 
     def __str__(self) -> str:
@@ -214,7 +221,9 @@ class RegionalCoordinator(models.Model):
     class Meta:
         verbose_name = _("coordination régionale")
         verbose_name_plural = _("coordinations régionales")
-        constraints = [models.UniqueConstraint(fields=["user", "region"], name="unique_coordinator")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="unique_coordinator")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.region}"

@@ -83,17 +83,23 @@ def is_organiser_anywhere(user) -> bool:  # type: ignore[no-untyped-def]
 
 
 @rules.predicate
-def is_published(user, territory) -> bool:  # type: ignore[no-untyped-def]
+def is_published(user, obj) -> bool:  # type: ignore[no-untyped-def]
+    territory = _territory_of(obj)
     return bool(territory is not None and territory.is_published)
 
 
 is_authenticated = rules.is_authenticated
 
 # Territories
-rules.add_perm("territories.view_territory", is_published | is_organiser | is_regional_coordinator | is_platform_admin)
+rules.add_perm(
+    "territories.view_territory",
+    is_published | is_organiser | is_regional_coordinator | is_platform_admin,
+)
 rules.add_perm("territories.change_territory", is_organiser | is_platform_admin)
 rules.add_perm("territories.manage_roles", is_organiser | is_platform_admin)
-rules.add_perm("territories.view_dashboard", is_organiser | is_regional_coordinator | is_platform_admin)
+rules.add_perm(
+    "territories.view_dashboard", is_organiser | is_regional_coordinator | is_platform_admin
+)
 rules.add_perm("territories.view_region", is_regional_coordinator | is_platform_admin)
 
 # API tokens are for organisers (and admins).

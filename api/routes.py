@@ -1,0 +1,91 @@
+"""First endpoints: territories and communes (public), me and roles (authenticated)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from api.auth import token_or_session
+from api.schemas import CommuneOut, ErrorOut, MeOut, RoleOut, TerritoryDetailOut, TerritoryOut
+from territories.models import Commune, Territory
+
+router = Router()
+
+MAX_COMMUNES = 20
+
+
+def _territory_for(request: HttpRequest, slug: str, perm: str) -> Territory:
+    territory = get_object_or_404(
+        Territory.objects.select_related("region").prefetch_related(
+            "partners", Prefetch("communes", queryset=Commune.objects.order_by("name"))
+        ),
+        slug=slug,
+    )
+    if not request.user.has_perm("territories.view_territory", territory):
+        raise Http404
+    if not request.user.has_perm(perm, territory):
+        raise HttpError(403, "Vous n'avez pas accès à cette ressource.")
+    return territory
+
+
+@router.get(
+    "/territories", response=list[TerritoryOut], tags=["Territoires"], summary="Territoires publiés"
+)
+@paginate(PageNumberPagination, page_size=50)
+def territory_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return Territory.objects.published().select_related("region").order_by("name")
+
+
+@router.get(
+    "/territories/{slug}",
+    response={200: TerritoryDetailOut, 404: ErrorOut},
+    tags=["Territoires"],
+    summary="Un territoire, ses communes et ses partenaires",
+)
+def territory_detail(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    return _territory_for(request, slug, "territories.view_territory")
+
+
+@router.get(
+    "/territories/{slug}/roles",
+    response={200: list[RoleOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=token_or_session,
+    tags=["Territoires"],
+    summary="Rôles attribués dans un territoire (animateur·rices)",
+)
+def territory_roles(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    territory = _territory_for(request, slug, "territories.manage_roles")
+    memberships = territory.memberships.select_related("user").order_by("role", "user__email")
+    return [
+        {
+            "email": m.user.email,
+            "name": str(m.user),
+            "role": m.role,
+            "role_label": str(m.get_role_display()),
+        }
+        for m in memberships
+    ]
+
+
+@router.get(
+    "/communes", response=list[CommuneOut], tags=["Communes"], summary="Recherche de communes"
+)
+def commune_search(request: HttpRequest, q: Query[str] = ""):  # type: ignore[no-untyped-def]
+    """Par nom (sans accents ni tirets), code postal ou code INSEE ; 20 résultats au plus."""
+    return list(Commune.objects.search(q[:60])[:MAX_COMMUNES])
+
+
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=token_or_session, tags=["Compte"])
+def me(request: HttpRequest):  # type: ignore[no-untyped-def]
+    user = request.user
+    roles = user.territory_roles.select_related("territory").order_by("territory__slug", "role")
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "household": user.household.name if user.household_id else None,
+        "roles": [{"territory": r.territory.slug, "role": r.role} for r in roles],
+    }
