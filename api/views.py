@@ -14,7 +14,7 @@ from api.models import ApiToken
 from api.services import token_create, token_revoke
 from territories.permissions import permission_required
 
-NEW_TOKEN_KEY = "elan_new_api_token"
+NEW_TOKEN_KEY = "elan_new_api_token"  # noqa: S105 (a session key name)
 
 
 @permission_required("api.use_tokens")

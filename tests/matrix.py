@@ -33,7 +33,9 @@ def build_world() -> World:
     territory = TerritoryFactory(slug="val-de-drome", name="Val de Drôme")
     commune = CommuneFactory(insee_code="26108", name="Crest", postal_codes=" 26400")
     territory.communes.add(commune)
-    other = TerritoryFactory(slug="pays-voisin", name="Pays voisin", region__code="11", region__name="Île-de-France")
+    other = TerritoryFactory(
+        slug="pays-voisin", name="Pays voisin", region__code="11", region__name="Île-de-France"
+    )
     organiser = UserFactory(email="animatrice@example.org")
     membership = MembershipFactory(user=organiser, territory=territory)
     other_organiser = UserFactory(email="autre@example.org")
@@ -41,8 +43,12 @@ def build_world() -> World:
     member = UserFactory(email="foyer@example.org", household=HouseholdFactory(commune=commune))
     # Captains get their own rights with the challenges module; until then a
     # captain is a household member like any other.
-    captain = UserFactory(email="capitaine@example.org", household=HouseholdFactory(commune=commune))
-    coordinator = CoordinatorFactory(user=UserFactory(email="coord@example.org"), region=territory.region).user
+    captain = UserFactory(
+        email="capitaine@example.org", household=HouseholdFactory(commune=commune)
+    )
+    coordinator = CoordinatorFactory(
+        user=UserFactory(email="coord@example.org"), region=territory.region
+    ).user
     admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
     users = {
         "anonymous": None,

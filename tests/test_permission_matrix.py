@@ -60,7 +60,9 @@ def test_every_url_is_in_the_matrix() -> None:
 
 def test_matrix_names_every_role() -> None:
     for name, spec in MATRIX.items():
-        assert set(spec.expected) == set(ROLES), f"{name}: rôles manquants {set(ROLES) - set(spec.expected)}"
+        assert set(spec.expected) == set(ROLES), (
+            f"{name}: rôles manquants {set(ROLES) - set(spec.expected)}"
+        )
 
 
 CASES = [(name, role) for name in sorted(MATRIX) for role in ROLES]
