@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
-from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from api.auth import token_or_session
 from api.schemas import CommuneOut, ErrorOut, MeOut, RoleOut, TerritoryDetailOut, TerritoryOut
 from territories.models import Commune, Territory
+from territories.permissions import check
 
 router = Router()
 
@@ -25,10 +27,7 @@ def _territory_for(request: HttpRequest, slug: str, perm: str) -> Territory:
         ),
         slug=slug,
     )
-    if not request.user.has_perm("territories.view_territory", territory):
-        raise Http404
-    if not request.user.has_perm(perm, territory):
-        raise HttpError(403, "Vous n'avez pas accès à cette ressource.")
+    check(request, perm, territory, visible="territories.view_territory")
     return territory
 
 
@@ -81,7 +80,7 @@ def commune_search(request: HttpRequest, q: Query[str] = ""):  # type: ignore[no
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=token_or_session, tags=["Compte"])
 def me(request: HttpRequest):  # type: ignore[no-untyped-def]
-    user = request.user
+    user: Any = request.auth  # type: ignore[attr-defined]  # set by django-ninja
     roles = user.territory_roles.select_related("territory").order_by("territory__slug", "role")
     return {
         "email": user.email,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -9,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from api.forms import TokenForm
 from api.models import ApiToken
 from api.services import token_create, token_revoke
@@ -27,7 +30,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         return redirect("api_tokens:list")
     context = {
         "form": form,
-        "tokens": request.user.api_tokens.all(),
+        "tokens": cast(User, request.user).api_tokens.all(),
         "new_token": request.session.pop(NEW_TOKEN_KEY, None),
     }
     return TemplateResponse(request, "api/token_list.html", context)

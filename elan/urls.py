@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
@@ -10,7 +10,7 @@ admin.site.site_header = _("Élan — administration")
 admin.site.site_title = _("Élan")
 admin.site.index_title = _("Back-office de la plateforme")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("territories.urls")),
     path("compte/", include("accounts.urls")),
     path("compte/", include("allauth.urls")),

@@ -18,9 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 Getter = Callable[..., Any]
 
 
-def check(
-    request: HttpRequest, perm: str, obj: object = None, *, visible: str | None = None
-) -> None:
+def check(request: HttpRequest, perm: str, obj: Any = None, *, visible: str | None = None) -> None:
     """Raise Http404 / PermissionDenied as described above (no login redirect)."""
     user = request.user
     if visible and not user.has_perm(visible, obj):
