@@ -12,10 +12,14 @@ MATRIX = {
     "territories:home": Spec(PUBLIC),
     "territories:list": Spec(PUBLIC),
     "territories:detail": Spec(PUBLIC, slug),
-    "territories:dashboard": Spec(statuses(403, anonymous=302, organiser=200, coordinator=200, admin=200), slug),
+    "territories:dashboard": Spec(
+        statuses(403, anonymous=302, organiser=200, coordinator=200, admin=200), slug
+    ),
     "territories:edit": Spec(ORGANISER, slug),
     "territories:partners": Spec(ORGANISER, slug),
-    "territories:partner_edit": Spec(ORGANISER, lambda w: {"slug": w.territory.slug, "pk": w.partner.pk}),
+    "territories:partner_edit": Spec(
+        ORGANISER, lambda w: {"slug": w.territory.slug, "pk": w.partner.pk}
+    ),
     "territories:partner_delete": Spec(
         ORGANISER_POST, lambda w: {"slug": w.territory.slug, "pk": w.partner.pk}, method="POST"
     ),
@@ -24,7 +28,8 @@ MATRIX = {
         ORGANISER_POST, lambda w: {"slug": w.territory.slug, "pk": w.membership.pk}, method="POST"
     ),
     "territories:region": Spec(
-        statuses(403, anonymous=302, coordinator=200, admin=200), lambda w: {"code": w.territory.region_id}
+        statuses(403, anonymous=302, coordinator=200, admin=200),
+        lambda w: {"code": w.territory.region_id},
     ),
     "territories:commune_search": Spec(PUBLIC),
 }
