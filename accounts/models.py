@@ -54,6 +54,9 @@ class Heating(models.TextChoices):
     OTHER = "autre", _("Autre")
 
 
+ANONYMIZED_HOUSEHOLD_NAME = "Foyer supprimé"
+
+
 class Household(models.Model):
     name = models.CharField(_("nom du foyer"), max_length=100)
     adults = models.PositiveSmallIntegerField(
@@ -62,14 +65,18 @@ class Household(models.Model):
     children = models.PositiveSmallIntegerField(
         _("enfants"), default=0, validators=[MaxValueValidator(20)]
     )
-    housing_type = models.CharField(_("type de logement"), max_length=20, choices=HousingType.choices)
+    housing_type = models.CharField(
+        _("type de logement"), max_length=20, choices=HousingType.choices
+    )
     surface_m2 = models.PositiveIntegerField(
         _("surface habitable (m²)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(9), MaxValueValidator(1000)],
     )
-    main_heating = models.CharField(_("chauffage principal"), max_length=20, choices=Heating.choices)
+    main_heating = models.CharField(
+        _("chauffage principal"), max_length=20, choices=Heating.choices
+    )
     commune = models.ForeignKey(
         "territories.Commune",
         verbose_name=_("commune"),
@@ -98,12 +105,24 @@ class Household(models.Model):
         self.invite_token = _new_token()
         self.save(update_fields=["invite_token"])
 
+    def anonymize(self) -> None:
+        """Strip what identifies the household, keep what aggregates count
+        (composition, housing, commune). The name is stored data, not UI text,
+        hence not translated."""
+        self.name = ANONYMIZED_HOUSEHOLD_NAME
+        self.invite_token = _new_token()
+        self.anonymized_at = timezone.now()
+        self.save(update_fields=["name", "invite_token", "anonymized_at"])
+
 
 class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("adresse e-mail"), unique=True)
     display_name = models.CharField(
-        _("nom affiché"), max_length=80, blank=True, help_text=_("Prénom ou pseudonyme visible par votre équipe.")
+        _("nom affiché"),
+        max_length=80,
+        blank=True,
+        help_text=_("Prénom ou pseudonyme visible par votre équipe."),
     )
     household = models.ForeignKey(
         Household,
@@ -116,9 +135,9 @@ class User(AbstractUser):
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # type: ignore[misc]
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("utilisateur·rice")
@@ -129,11 +148,17 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return self.display_name or self.first_name or _("Participant·e")
+        return self.display_name or self.first_name or str(_("Participant·e"))
 
 
 class ConsentText(models.Model):
     """A versioned text that users agree to (terms, privacy, a challenge's data use)."""
+
+    TERMS = "cgu"
+    PRIVACY = "confidentialite"
+    # Accepting the terms is a condition of having an account: one withdraws
+    # them by deleting the account, not with a button.
+    NOT_WITHDRAWABLE = frozenset({TERMS})
 
     key = models.SlugField(_("clé"), max_length=50)
     version = models.PositiveIntegerField(_("version"))
@@ -145,14 +170,24 @@ class ConsentText(models.Model):
         verbose_name = _("texte de consentement")
         verbose_name_plural = _("textes de consentement")
         ordering = ["key", "-version"]
-        constraints = [models.UniqueConstraint(fields=["key", "version"], name="unique_consent_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="unique_consent_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
 
+    @property
+    def is_withdrawable(self) -> bool:
+        return self.key not in self.NOT_WITHDRAWABLE
+
     @classmethod
     def current(cls, key: str) -> ConsentText | None:
-        return cls.objects.filter(key=key, published_at__lte=timezone.now()).order_by("-version").first()
+        return (
+            cls.objects.filter(key=key, published_at__lte=timezone.now())
+            .order_by("-version")
+            .first()
+        )
 
 
 class Consent(models.Model):
@@ -170,3 +205,7 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.text}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

@@ -1,0 +1,193 @@
+"""The GDPR registry: each module declares its personal data here.
+
+A module calls `register_section(name, exporter)` so that the user's download
+(`accounts:export`) contains its data, and `register_eraser(fn)` so that
+deleting an account erases it; accounts never imports the other modules.
+Registration happens in each app's `AppConfig.ready()`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+Row = dict[str, Any]
+Exporter = Callable[["User"], list[Row]]
+Eraser = Callable[["User"], None]
+
+_sections: dict[str, Exporter] = {}
+_erasers: list[Eraser] = []
+
+
+def register_section(name: str, exporter: Exporter) -> None:
+    if _sections.get(name, exporter) is not exporter:
+        raise ImproperlyConfigured(f"La section d'export « {name} » est déjà déclarée.")
+    _sections[name] = exporter
+
+
+def register_eraser(eraser: Eraser) -> None:
+    if eraser not in _erasers:
+        _erasers.append(eraser)
+
+
+def run_erasers(user: User) -> None:
+    for eraser in _erasers:
+        eraser(user)
+
+
+def export_data(user: User) -> dict[str, list[Row]]:
+    return {
+        name: [_plain_row(row) for row in exporter(user)] for name, exporter in _sections.items()
+    }
+
+
+def export_archive(user: User) -> bytes:
+    """A zip with `donnees.json` (everything) and one CSV per section."""
+    data = export_data(user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        document = {"genere_le": timezone.localtime().isoformat(), **data}
+        archive.writestr("donnees.json", json.dumps(document, ensure_ascii=False, indent=2))
+        for name, rows in data.items():
+            archive.writestr(f"{name}.csv", _csv(rows))
+    return buffer.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return (
+            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _plain_row(row: Row) -> Row:
+    return {key: _plain(value) for key, value in row.items()}
+
+
+def _csv(rows: list[Row]) -> bytes:
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(key for key in row if key not in columns)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    # The byte order mark makes Excel (French locale included) read UTF-8.
+    return out.getvalue().encode("utf-8-sig")
+
+
+# The sections of accounts itself, and of territories' roles (read through
+# the app registry: accounts sits below territories).
+
+
+def _account(user: User) -> list[Row]:
+    from allauth.account.models import EmailAddress
+
+    emails = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    return [
+        {
+            "email": user.email,
+            "prenom": user.first_name,
+            "nom": user.last_name,
+            "nom_affiche": user.display_name,
+            "inscrit_le": user.date_joined,
+            "derniere_connexion": user.last_login,
+            "adresses_email": " ".join(
+                f"{e.email}{'' if e.verified else ' (non vérifiée)'}" for e in emails
+            ),
+        }
+    ]
+
+
+def _household(user: User) -> list[Row]:
+    household = user.household
+    if household is None:
+        return []
+    return [
+        {
+            "nom": household.name,
+            "adultes": household.adults,
+            "enfants": household.children,
+            "type_de_logement": household.get_housing_type_display(),
+            "surface_m2": household.surface_m2,
+            "chauffage_principal": household.get_main_heating_display(),
+            "commune": household.commune.name,
+            "code_insee": household.commune_id,
+            "cree_le": household.created_at,
+            "membres": ", ".join(m.public_name for m in household.members.all()),
+        }
+    ]
+
+
+def _consents(user: User) -> list[Row]:
+    return [
+        {
+            "texte": consent.text.title,
+            "cle": consent.text.key,
+            "version": consent.text.version,
+            "donne_le": consent.given_at,
+            "retire_le": consent.withdrawn_at,
+        }
+        for consent in user.consents.select_related("text")
+    ]
+
+
+def _roles(user: User) -> list[Row]:
+    membership = apps.get_model("territories", "Membership")
+    coordinator = apps.get_model("territories", "RegionalCoordinator")
+    rows: list[Row] = [
+        {
+            "territoire": m.territory.name,
+            "adresse": m.territory.slug,
+            "role": m.get_role_display(),
+            "depuis": m.created_at,
+        }
+        for m in membership.objects.filter(user=user).select_related("territory")
+    ]
+    rows.extend(
+        {
+            "territoire": c.region.name,
+            "adresse": "",
+            "role": gettext("Coordination régionale"),
+            "depuis": None,
+        }
+        for c in coordinator.objects.filter(user=user).select_related("region")
+    )
+    return rows
+
+
+def _erase_roles(user: User) -> None:
+    apps.get_model("territories", "Membership").objects.filter(user=user).delete()
+    apps.get_model("territories", "RegionalCoordinator").objects.filter(user=user).delete()
+
+
+def _erase_api_tokens(user: User) -> None:
+    if apps.is_installed("api"):
+        apps.get_model("api", "ApiToken").objects.filter(user=user).delete()
+
+
+def register_accounts() -> None:
+    register_section("compte", _account)
+    register_section("foyer", _household)
+    register_section("consentements", _consents)
+    register_section("roles", _roles)
+    register_eraser(_erase_roles)
+    register_eraser(_erase_api_tokens)
