@@ -91,26 +91,33 @@ def test_it_sends_an_email_through_a_real_worker(worker, redis_url: str) -> None
     from accounts.tasks import send_email
 
     queue, mail_dir, process = worker
-    previous = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager")}
-    celery_app.conf.update(broker_url=redis_url, task_always_eager=False)
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
     try:
-        send_email.apply_async(
-            kwargs={
-                "to": ["camille@example.org"],
-                "subject": "Bienvenue dans le défi",
-                "body": "Bonjour Camille",
-            },
-            queue=queue,
-        )
+        # An explicit connection: the app's default pool may already point
+        # elsewhere in a long test session.
+        with celery_app.connection_for_write(redis_url) as connection:
+            send_email.apply_async(
+                kwargs={
+                    "to": ["camille@example.org"],
+                    "subject": "Bienvenue dans le défi",
+                    "body": "Bonjour Camille",
+                },
+                queue=queue,
+                connection=connection,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not (mail_dir.exists() and any(mail_dir.iterdir())):
             assert process.poll() is None, f"Le worker s'est arrêté :\n{process.stdout.read()}"
             time.sleep(0.2)
     finally:
-        celery_app.conf.update(previous)
-        celery_app.pool.force_close_all()
+        celery_app.conf.task_always_eager = previous
     files = list(mail_dir.iterdir()) if mail_dir.exists() else []
-    assert files, "Aucun e-mail écrit par le worker en 60 s"
+    if not files:
+        process.terminate()
+        pytest.fail(
+            f"Aucun e-mail écrit par le worker en 60 s. Journal du worker :\n{process.communicate()[0]}"
+        )
     content = files[0].read_text()
     assert "camille@example.org" in content
     assert "Bonjour Camille" in content
