@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class BadInputStatusMiddleware:
@@ -35,3 +38,20 @@ def _has_errors(value: object) -> bool:
     if isinstance(value, forms.BaseFormSet):
         return value.is_bound and not value.is_valid()
     return False
+
+
+class FrenchFirstLocaleMiddleware(LocaleMiddleware):
+    """French unless the visitor chose another language with the switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a
+    household whose tablet is set to English would get a half-English site
+    (menus in English, every territory's content in French). Élan speaks
+    French first; English is an explicit choice, kept in the language cookie.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

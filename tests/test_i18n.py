@@ -166,3 +166,11 @@ def test_compiled_catalogue_matches_po(po_entries) -> None:
         if got != want:
             stale.append(entry["msgid"])
     assert stale == []
+
+
+@pytest.mark.django_db
+def test_a_browser_asking_for_english_still_gets_french_until_the_switch_is_used(client) -> None:  # type: ignore[no-untyped-def]
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="fr"' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR").content.decode()
