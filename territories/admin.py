@@ -67,3 +67,10 @@ class RegionalCoordinatorAdmin(admin.ModelAdmin):
     list_display = ["user", "region"]
     list_filter = ["region"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "territory", "position", "url"]
+    list_filter = ["territory"]
+    search_fields = ["name", "territory__name"]
