@@ -44,7 +44,7 @@ test: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy accounts territories api elan
-	$(VENV)/bin/pytest -n $${ELAN_TEST_WORKERS:-2} --dist loadfile
+	$(VENV)/bin/pytest -n $${ELAN_TEST_WORKERS:-2} --dist loadfile -rs
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
