@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import (
     CommuneFactory,
@@ -53,7 +54,9 @@ def other_organiser(db, other_territory):
 
 @pytest.fixture
 def coordinator(db, territory):
-    return CoordinatorFactory(user=UserFactory(email="coordination@example.org"), region=territory.region).user
+    return CoordinatorFactory(
+        user=UserFactory(email="coordination@example.org"), region=territory.region
+    ).user
 
 
 @pytest.fixture
@@ -62,6 +65,10 @@ def admin_user(db):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _test_settings(settings):
     # PBKDF2's deliberate slowness costs ~0.3 s a user; tests need none of it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate limits live in the cache: each test starts with a clean slate.
+    cache.clear()
+    yield
+    cache.clear()

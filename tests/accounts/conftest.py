@@ -1,23 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import CommuneFactory, ConsentTextFactory, HouseholdFactory, UserFactory
 
 PASSWORD = "motdepasse-solide-42"
-
-
-@pytest.fixture(autouse=True)
-def _accounts_settings(settings):
-    # Until elan/settings.py carries it (see the accounts hand-over note).
-    settings.ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
-    # PBKDF2 at full strength makes every factory user cost ~0.3 s.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Rate limits live in the cache: each test starts with a clean slate.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -165,9 +165,3 @@ def phone_page(request: pytest.FixtureRequest, browser: Any, live_server: Any) -
 def axe() -> Any:
     """`axe(page)`: the current page has no WCAG 2.1 A/AA violation."""
     return assert_accessible
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """PBKDF2's deliberate slowness costs over a second per test user here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
