@@ -40,6 +40,7 @@ run: setup
 
 ## make test: the whole suite (unit, views, permissions, API, Celery worker, browser + axe)
 test: $(VENV)/.dev
+	@mkdir -p var
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
