@@ -15,6 +15,7 @@ export ELAN_HSTS_SECONDS ?= 0
 .PHONY: run test lint format typecheck check-deploy bench lock messages clean serve setup browser-deps
 
 $(VENV)/.base: requirements/base.txt
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "Python venv manque : sudo apt-get install python3-venv"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt
 	@touch $@
