@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "ninja",
     "accounts",
     "territories",
+    "challenges",
+    "measures",
     "api",
 ]
 

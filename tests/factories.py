@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Consent, ConsentText, Household, User
+from challenges.models import (
+    Challenge,
+    EcoGesture,
+    KitDocument,
+    Registration,
+    RegistrationStatus,
+    Team,
+    Theme,
+)
+from measures.models import Carrier, Meter, Reading, Unit, Weighing
 from territories.models import (
     Commune,
     Department,
@@ -147,3 +159,106 @@ class ConsentFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     text = factory.SubFactory(ConsentTextFactory)
+
+
+# --- challenges and measures -------------------------------------------------
+
+
+class ChallengeFactory(DjangoModelFactory):
+    """A published energy and water challenge, running today by default."""
+
+    class Meta:
+        model = Challenge
+
+    territory = factory.SubFactory(TerritoryFactory)
+    title = factory.Sequence(lambda n: f"Défi Foyers à énergie positive {n}")
+    slug = factory.Sequence(lambda n: f"defi-{n}")
+    summary = "Économiser l'énergie et l'eau en équipe, tout un hiver."
+    themes = factory.LazyFunction(lambda: [Theme.ENERGY, Theme.WATER])
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=150))
+    registration_opens_on = factory.LazyAttribute(lambda o: o.starts_on - dt.timedelta(days=60))
+    registration_closes_on = factory.LazyAttribute(lambda o: o.starts_on - dt.timedelta(days=1))
+    objective_energy_pct = 8
+    max_households = 100
+    published_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        open_for_registration = factory.Trait(
+            starts_on=factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30)),
+            registration_opens_on=factory.LazyFunction(
+                lambda: timezone.localdate() - dt.timedelta(days=10)
+            ),
+            registration_closes_on=factory.LazyFunction(
+                lambda: timezone.localdate() + dt.timedelta(days=20)
+            ),
+        )
+        draft = factory.Trait(published_at=None)
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    name = factory.Sequence(lambda n: f"Les Économes {n}")
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    household = factory.SubFactory(HouseholdFactory)
+    status = RegistrationStatus.SELECTED
+
+
+class EcoGestureFactory(DjangoModelFactory):
+    class Meta:
+        model = EcoGesture
+
+    slug = factory.Sequence(lambda n: f"geste-{n}")
+    theme = Theme.ENERGY
+    title = factory.Sequence(lambda n: f"Baisser le chauffage d'un degré ({n})")
+    explanation = "Chaque degré en moins économise environ 7 % de chauffage."
+    saving_estimate = "7 % du chauffage par degré"
+    saving_source = "ADEME"
+
+
+class KitDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = KitDocument
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    kind = "guide_participant"
+    title = "Guide du participant"
+    file = factory.django.FileField(filename="guide.pdf", data=b"%PDF-1.4 guide")
+
+
+class MeterFactory(DjangoModelFactory):
+    class Meta:
+        model = Meter
+
+    household = factory.SubFactory(HouseholdFactory)
+    carrier = Carrier.GAS
+    unit = Unit.M3
+    label = factory.Sequence(lambda n: f"Compteur gaz {n}")
+
+
+class ReadingFactory(DjangoModelFactory):
+    class Meta:
+        model = Reading
+
+    meter = factory.SubFactory(MeterFactory)
+    read_on = factory.LazyFunction(timezone.localdate)
+    value = 1000
+
+
+class WeighingFactory(DjangoModelFactory):
+    class Meta:
+        model = Weighing
+
+    registration = factory.SubFactory(RegistrationFactory)
+    weighed_on = factory.LazyFunction(timezone.localdate)
+    flow = "omr"
+    kg = 3

@@ -6,12 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from challenges.models import RegistrationStatus
 from tests.factories import (
+    ChallengeFactory,
     CommuneFactory,
     CoordinatorFactory,
     HouseholdFactory,
+    KitDocumentFactory,
     MembershipFactory,
     PartnerFactory,
+    RegistrationFactory,
+    TeamFactory,
     TerritoryFactory,
     UserFactory,
 )
@@ -59,7 +64,27 @@ def build_world() -> World:
         "coordinator": coordinator,
         "admin": admin,
     }
-    return World(territory, other, PartnerFactory(territory=territory), membership, users)
+    world = World(territory, other, PartnerFactory(territory=territory), membership, users)
+    # A running challenge: the captain leads a team the member belongs to.
+    challenge = ChallengeFactory(territory=territory, slug="hiver-2026")
+    team = TeamFactory(challenge=challenge, name="Les Économes", captain=captain)
+    member_registration = RegistrationFactory(
+        challenge=challenge,
+        household=member.household,
+        team=team,
+        status=RegistrationStatus.SELECTED,
+    )
+    RegistrationFactory(challenge=challenge, household=captain.household, team=team)
+    world.extra.update(
+        challenge=challenge,
+        team=team,
+        registration=member_registration,
+        kit_document=KitDocumentFactory(challenge=challenge),
+        captain_kit=KitDocumentFactory(
+            challenge=challenge, kind="kit_capitaine", title="Kit du capitaine"
+        ),
+    )
+    return world
 
 
 @dataclass

@@ -25,7 +25,7 @@ def test_the_admin_lists_and_adds(
 def test_our_models_are_all_in_the_admin() -> None:
     from django.apps import apps
 
-    ours = {"accounts", "territories", "api"}
+    ours = {"accounts", "territories", "challenges", "measures", "api"}
     missing = [
         m._meta.label
         for m in apps.get_models()

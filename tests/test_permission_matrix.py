@@ -1,7 +1,7 @@
 """Every URL pattern × every role, with the status each role must get.
 
 Each module declares the expectations for its own URLs in
-`tests/<module>/permission_matrix.py` (a MATRIX dict); this file collects them,
+`tests/<module>/permission_matrix*.py` (a MATRIX dict); this file collects them,
 and `test_every_url_is_in_the_matrix` fails as soon as a module adds a URL
 without saying who may open it.
 """
@@ -20,14 +20,14 @@ from tests.matrix import ROLES, World, build_world
 
 # Namespaces and URL names that are ours (allauth's and the admin's own pages
 # are tested by their projects; a few of them are in the matrix all the same).
-OUR_NAMESPACES = {"territories", "accounts", "api", "api_tokens"}
+OUR_NAMESPACES = {"territories", "accounts", "api", "api_tokens", "challenges", "measures"}
 UNNAMED_OK = {"set_language", "django.views.static.serve"}
 
 
 def _collect_matrix() -> dict:
     matrix: dict = {}
     for module in pkgutil.walk_packages(tests.__path__, "tests."):
-        if module.name.endswith(".permission_matrix"):
+        if module.name.rsplit(".", 1)[-1].startswith("permission_matrix"):
             matrix.update(importlib.import_module(module.name).MATRIX)
     return matrix
 
