@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from api import challenges, registrations, teams
 from api.routes import router
 
 api = NinjaAPI(
@@ -18,6 +19,9 @@ api = NinjaAPI(
     ),
 )
 api.add_router("/", router)
+api.add_router("/", challenges.router)
+api.add_router("/", registrations.router)
+api.add_router("/", teams.router)
 
 
 @api.exception_handler(ValidationError)

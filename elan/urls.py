@@ -13,6 +13,7 @@ admin.site.index_title = _("Back-office de la plateforme")
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("territories.urls")),
     path("", include("challenges.urls")),
+    path("", include("measures.urls")),
     path("compte/", include("accounts.urls")),
     path("compte/", include("allauth.urls")),
     path("api/v1/", api.urls),
