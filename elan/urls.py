@@ -1,5 +1,8 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
@@ -21,7 +24,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
-# Uploads here are public (logos, partner logos). Private files (photos of
-# meters, documents) are served by views that check permissions; large
-# deployments put media on object storage (django-storages) instead.
-urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+
+# Only the public uploads (territory logos, partner logos) are served as
+# plain files. Everything else under MEDIA_ROOT (challenge kits, later meter
+# photos) is served by views that check permissions. Large deployments put
+# media on object storage (django-storages), public and private buckets apart.
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    return serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "territories")
+
+
+urlpatterns += [path("media/territories/<path:path>", public_media, name="public_media")]

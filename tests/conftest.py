@@ -65,7 +65,9 @@ def admin_user(db):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
+    # Uploads of a test go to its own folder, never to var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
     # PBKDF2's deliberate slowness costs ~0.3 s a user; tests need none of it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rate limits live in the cache: each test starts with a clean slate.

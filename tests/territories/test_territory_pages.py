@@ -187,3 +187,15 @@ def test_commune_suggestions_match_names_without_accents_and_postal_codes(client
     assert "Saint-Étienne (42000)" in client.get(url, {"q": "saint etienne"}).content.decode()
     assert "Saint-Étienne" in client.get(url, {"q": "St-Étienne"}).content.decode()
     assert client.get(url, {"q": ""}).content.decode().strip() == ""
+
+
+def test_public_logos_are_served_but_private_uploads_are_not(client, settings) -> None:  # type: ignore[no-untyped-def]
+    logos = settings.MEDIA_ROOT / "territories" / "logos"
+    logos.mkdir(parents=True)
+    (logos / "logo.png").write_bytes(b"\x89PNG\r\n")
+    kit = settings.MEDIA_ROOT / "challenges" / "1" / "kit"
+    kit.mkdir(parents=True)
+    (kit / "kit-capitaine.pdf").write_bytes(b"%PDF-1.4")
+    assert client.get("/media/territories/logos/logo.png").status_code == 200
+    assert client.get("/media/challenges/1/kit/kit-capitaine.pdf").status_code == 404
+    assert client.get("/media/territories/../challenges/1/kit/kit-capitaine.pdf").status_code in (400, 404)
