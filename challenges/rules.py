@@ -112,3 +112,7 @@ rules.add_perm(
     "challenges.download_kit",
     (kit_document_for_participants & is_registered) | captains | manages,
 )
+# Meters (measures app): a logged-in person declares those of their own
+# household; the views look meters up within that household, so another
+# household's meter is a 404 (for platform admins too: they use the admin).
+rules.add_perm("measures.declare_meters", rules.is_authenticated)

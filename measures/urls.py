@@ -1,5 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from measures import views
 
 app_name = "measures"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("compte/foyer/compteurs/", views.meter_list, name="meters"),
+    path("compte/foyer/compteurs/<int:pk>/", views.meter_edit, name="meter_edit"),
+    path("compte/foyer/compteurs/<int:pk>/supprimer/", views.meter_delete, name="meter_delete"),
+]
