@@ -31,6 +31,7 @@ from challenges.models import (
     RegistrationDecision,
     RegistrationStatus,
     SelectionRule,
+    Team,
 )
 from challenges.tasks import notify_household
 
@@ -339,7 +340,16 @@ def decision_record(
     registration.decision_reason = _clip(reason)
     registration.waiting_rank = waiting_rank
     registration.decided_at = now
-    registration.save(update_fields=["status", "decision_reason", "waiting_rank", "decided_at"])
+    fields = ["status", "decision_reason", "waiting_rank", "decided_at"]
+    if status != RegistrationStatus.SELECTED and registration.team_id is not None:
+        # Only selected households are in teams; a captain who leaves stops
+        # being captain, and the organiser is shown a team without one.
+        Team.objects.filter(
+            pk=registration.team_id, captain__household_id=registration.household_id
+        ).update(captain=None, captain_trained=False)
+        registration.team = None
+        fields.append("team")
+    registration.save(update_fields=fields)
     return RegistrationDecision.objects.create(
         registration=registration,
         status=status,

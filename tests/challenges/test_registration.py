@@ -347,3 +347,23 @@ def test_a_household_of_another_challenge_cannot_see_this_registration(client, c
     client.force_login(stranger)
     assert client.get(url(challenge, "registration")).status_code == 403
     assert client.post(url(challenge, "withdraw")).status_code == 403
+
+
+def test_a_withdrawn_household_leaves_its_team_and_its_captaincy(db) -> None:  # type: ignore[no-untyped-def]
+    from challenges.services.registration import registration_withdraw
+    from tests.factories import HouseholdFactory, RegistrationFactory, TeamFactory, UserFactory
+
+    team = TeamFactory()
+    captain = UserFactory(household=HouseholdFactory())
+    team.captain = captain
+    team.captain_trained = True
+    team.save()
+    registration = RegistrationFactory(
+        challenge=team.challenge, household=captain.household, team=team
+    )
+    registration_withdraw(registration=registration, user=captain)
+    registration.refresh_from_db()
+    team.refresh_from_db()
+    assert registration.team is None
+    assert team.captain is None
+    assert team.captain_trained is False
