@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,11 +55,22 @@ def profile(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "accounts/profile.html", {"form": form})
 
 
+def _safe_next(request: HttpRequest) -> str | None:
+    """The page to go back to after a detour (e.g. from a challenge registration)."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def household(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     current = user.household
+    next_url = _safe_next(request)
     form = HouseholdForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
         if current is None:
@@ -68,12 +80,14 @@ def household(request: HttpRequest) -> HttpResponse:
                 messages.error(request, str(error))
                 return redirect("accounts:dashboard")
             messages.success(request, _("Votre foyer est créé. Invitez les autres membres !"))
-            return redirect("accounts:household_invite")
+            return redirect(next_url or "accounts:household_invite")
         services.household_update(household=current, **form.cleaned_data)
         messages.success(request, _("Votre foyer est enregistré."))
-        return redirect("accounts:dashboard")
+        return redirect(next_url or "accounts:dashboard")
     return TemplateResponse(
-        request, "accounts/household_form.html", {"form": form, "household": current}
+        request,
+        "accounts/household_form.html",
+        {"form": form, "household": current, "next_url": next_url},
     )
 
 

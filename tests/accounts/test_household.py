@@ -160,3 +160,24 @@ def test_it_answers_any_input_without_a_server_error(newcomer_client, commune, a
     )
 
     assert response.status_code in (302, 400)
+
+
+def test_after_creating_the_household_it_goes_back_to_where_it_came_from(client, db) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import CommuneFactory, UserFactory
+
+    CommuneFactory(insee_code="26108", name="Crest", postal_codes=" 26400")
+    client.force_login(UserFactory())
+    data = {
+        "name": "Foyer Martin",
+        "adults": 2,
+        "children": 0,
+        "housing_type": "maison",
+        "main_heating": "gaz",
+        "commune": "26108",
+        "next": "/t/val-de-drome/defis/hiver/inscription/",
+    }
+    response = client.post("/compte/foyer/", data)
+    assert response["Location"] == "/t/val-de-drome/defis/hiver/inscription/"
+    data["next"] = "https://evil.example.org/"
+    client.force_login(UserFactory())
+    assert client.post("/compte/foyer/", data)["Location"] != "https://evil.example.org/"
