@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
@@ -33,6 +34,7 @@ from challenges.models import (
     SelectionRule,
     Team,
 )
+from challenges.services.teams import team_by_code, team_join
 from challenges.tasks import notify_household
 
 REASON_MAX_LENGTH = 300
@@ -350,13 +352,30 @@ def decision_record(
         registration.team = None
         fields.append("team")
     registration.save(update_fields=fields)
-    return RegistrationDecision.objects.create(
+    decision = RegistrationDecision.objects.create(
         registration=registration,
         status=status,
         reason=registration.decision_reason,
         decided_by=decided_by,
         decided_at=now,
     )
+    if status == RegistrationStatus.SELECTED:
+        _join_requested_team(registration)
+    return decision
+
+
+def _join_requested_team(registration: Registration) -> None:
+    """A household that registered with a team's code joins it once selected;
+    if the team is full by then, the organiser places the household."""
+    if registration.team_id is not None or not registration.requested_team_code:
+        return
+    team = team_by_code(registration.challenge, registration.requested_team_code)
+    if team is None:
+        return
+    try:
+        team_join(registration=registration, team=team)
+    except ValidationError:
+        return
 
 
 @transaction.atomic

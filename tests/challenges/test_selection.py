@@ -350,3 +350,19 @@ def test_team_rule_reads_valid_codes_only(territory):
     assert in_team.status == SELECTED
     assert "Les Castors" in in_team.decision_reason
     assert (alone.waiting_rank, bogus.waiting_rank) == (1, 2)
+
+
+def test_a_household_selected_with_a_team_code_joins_that_team(db) -> None:  # type: ignore[no-untyped-def]
+    from challenges.models import RegistrationStatus
+    from challenges.selection import decision_record
+    from tests.factories import RegistrationFactory, TeamFactory
+
+    team = TeamFactory()
+    registration = RegistrationFactory(
+        challenge=team.challenge,
+        status=RegistrationStatus.CANDIDATE,
+        requested_team_code=team.invite_code,
+    )
+    decision_record(registration=registration, status=RegistrationStatus.SELECTED, reason="Retenu")
+    registration.refresh_from_db()
+    assert registration.team == team
