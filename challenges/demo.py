@@ -55,19 +55,21 @@ HEATING_METERS: dict[str, tuple[str, str, str, float]] = {
 
 def seed(ctx: Any) -> None:
     val, saillans = ctx.territories["val-de-drome"], ctx.territories["saillans-demain"]
-    energy = _energy_challenge(ctx, val)
-    registrations = _registrations(ctx, energy)
-    teams = _teams(
-        ctx, energy, [r for r in registrations if r.status == RegistrationStatus.SELECTED]
-    )
-    for registration in registrations:
-        _meters_and_readings(ctx, energy, registration)
-    _gesture_choices(ctx, energy, registrations)
-    _kit(ctx, energy)
+    energy, created = _energy_challenge(ctx, val)
+    # The challenge is built in the same transaction as everything around it:
+    # when it exists, so do its teams, readings and choices.
+    if created:
+        registrations = _registrations(ctx, energy)
+        selected = [r for r in registrations if r.status == RegistrationStatus.SELECTED]
+        _teams(ctx, energy, selected)
+        for registration in registrations:
+            _meters_and_readings(ctx, energy, registration)
+        _gesture_choices(ctx, energy, registrations)
+        _kit(ctx, energy)
     _waste_challenge(ctx, saillans)
-    captain = teams[0].captain
-    if captain is not None:
-        ctx.logins.append((captain.email, f"capitaine de l'équipe « {teams[0].name} »"))
+    team = energy.teams.select_related("captain").order_by("name").first()
+    if team is not None and team.captain is not None:
+        ctx.logins.append((team.captain.email, f"capitaine de l'équipe « {team.name} »"))
 
 
 def _consent_text(ctx: Any, key: str, title: str) -> ConsentText:
@@ -89,7 +91,7 @@ def _consent_text(ctx: Any, key: str, title: str) -> ConsentText:
     return text
 
 
-def _energy_challenge(ctx: Any, territory: Any) -> Challenge:
+def _energy_challenge(ctx: Any, territory: Any) -> tuple[Challenge, bool]:
     today = timezone.localdate()
     start = today - dt.timedelta(days=21)
     challenge, created = Challenge.objects.get_or_create(
@@ -123,7 +125,7 @@ def _energy_challenge(ctx: Any, territory: Any) -> Challenge:
         },
     )
     ctx.count("défis", created)
-    return challenge
+    return challenge, created
 
 
 def _registrations(ctx: Any, challenge: Challenge) -> list[Registration]:
