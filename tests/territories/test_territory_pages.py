@@ -198,4 +198,7 @@ def test_public_logos_are_served_but_private_uploads_are_not(client, settings) -
     (kit / "kit-capitaine.pdf").write_bytes(b"%PDF-1.4")
     assert client.get("/media/territories/logos/logo.png").status_code == 200
     assert client.get("/media/challenges/1/kit/kit-capitaine.pdf").status_code == 404
-    assert client.get("/media/territories/../challenges/1/kit/kit-capitaine.pdf").status_code in (400, 404)
+    assert client.get("/media/territories/../challenges/1/kit/kit-capitaine.pdf").status_code in (
+        400,
+        404,
+    )
