@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
@@ -30,8 +31,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # plain files. Everything else under MEDIA_ROOT (challenge kits, later meter
 # photos) is served by views that check permissions. Large deployments put
 # media on object storage (django-storages), public and private buckets apart.
-def public_media(request: HttpRequest, path: str) -> HttpResponse:
-    return serve(request, path, document_root=Path(settings.MEDIA_ROOT) / "territories")
+def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
+    return serve(request, path, document_root=str(Path(settings.MEDIA_ROOT) / "territories"))
 
 
 urlpatterns += [path("media/territories/<path:path>", public_media, name="public_media")]
