@@ -29,6 +29,7 @@ from challenges.models import (
 )
 from challenges.rules import registration_of
 from challenges.services import challenge as services
+from challenges.views import challenge_from_url
 from territories.models import Territory
 from territories.permissions import permission_required
 
@@ -61,12 +62,7 @@ def _territory(slug: str) -> Territory:
     return get_object_or_404(Territory.objects.select_related("region"), slug=slug)
 
 
-def _challenge(slug: str, challenge: str) -> Challenge:
-    return get_object_or_404(
-        Challenge.objects.select_related("territory", "consent_text"),
-        territory__slug=slug,
-        slug=challenge,
-    )
+_challenge = challenge_from_url
 
 
 def _kit_document(slug: str, challenge: str, pk: int) -> KitDocument:

@@ -29,6 +29,7 @@ from challenges.models import (
 )
 from challenges.rules import registration_of
 from challenges.services import gestures as services
+from challenges.views import challenge_from_url
 from territories.models import Territory
 from territories.permissions import permission_required
 
@@ -54,10 +55,7 @@ class TerritoryGesture:
     gesture: EcoGesture
 
 
-def _challenge(slug: str, challenge: str) -> Challenge:
-    return get_object_or_404(
-        Challenge.objects.select_related("territory"), territory__slug=slug, slug=challenge
-    )
+_challenge = challenge_from_url
 
 
 def _offered(slug: str, challenge: str, pk: int) -> OfferedGesture:

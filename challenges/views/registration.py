@@ -18,6 +18,7 @@ from challenges.models import Challenge, Registration, RegistrationStatus, Team
 from challenges.rules import registration_of
 from challenges.selection import selection_apply
 from challenges.services import registration as services
+from challenges.views import challenge_from_url
 from territories.models import Territory
 from territories.permissions import permission_required
 
@@ -25,12 +26,7 @@ VIEW = "challenges.view_challenge"
 MANAGE = "challenges.manage_challenge"
 
 
-def _challenge(slug: str, challenge: str) -> Challenge:
-    return get_object_or_404(
-        Challenge.objects.select_related("territory", "consent_text"),
-        territory__slug=slug,
-        slug=challenge,
-    )
+_challenge = challenge_from_url
 
 
 def _registration(slug: str, challenge: str, pk: int) -> Registration:

@@ -34,6 +34,7 @@ from challenges.models import (
 from challenges.rules import registration_of
 from challenges.services import teams as services
 from challenges.status import HouseholdStatus, data_statuses
+from challenges.views import challenge_from_url
 from territories.permissions import check, permission_required
 
 MANAGE = "challenges.manage_challenge"
@@ -42,10 +43,7 @@ VIEW_TEAM = "challenges.view_team"
 LEAD_TEAM = "challenges.lead_team"
 
 
-def _challenge(slug: str, challenge: str) -> Challenge:
-    return get_object_or_404(
-        Challenge.objects.select_related("territory"), territory__slug=slug, slug=challenge
-    )
+_challenge = challenge_from_url
 
 
 def _team(slug: str, challenge: str, pk: int) -> Team:
