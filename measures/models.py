@@ -114,6 +114,11 @@ class ReadingKind(models.TextChoices):
     ROLLOVER = "tour", _("Le compteur a fait le tour")
 
 
+def _reading_photo_path(instance: Reading, filename: str) -> str:
+    # Not under media/territories/: never served as a public file.
+    return f"measures/photos/{instance.meter_id}/{filename}"
+
+
 class Reading(models.Model):
     meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="readings")
     register = models.CharField(
@@ -130,6 +135,15 @@ class Reading(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     entered_at = models.DateTimeField(default=timezone.now)
+    # A key chosen by the client (form token, API caller, import row) makes a
+    # repeated submission a no-op instead of a duplicate.
+    client_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
+    photo = models.ImageField(_("photo du compteur"), upload_to=_reading_photo_path, blank=True)
+    confirmed_unusual = models.BooleanField(_("valeur inhabituelle confirmée"), default=False)
+    # Edits keep history: a corrected reading points to the one it replaces.
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name = _("relevé")
@@ -165,6 +179,10 @@ class Weighing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     entered_at = models.DateTimeField(default=timezone.now)
+    client_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name = _("pesée")
@@ -174,3 +192,164 @@ class Weighing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} — {self.weighed_on} {self.get_flow_display()}: {self.kg} kg"
+
+
+class Bill(models.Model):
+    """Reference consumption declared from bills instead of readings (METHODOLOGY §2)."""
+
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="bills")
+    starts_on = models.DateField(_("début de la période facturée"))
+    ends_on = models.DateField(_("dernier jour de la période facturée"))
+    quantity = models.DecimalField(
+        _("quantité"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    amount_eur = models.DecimalField(
+        _("montant (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("facture")
+        verbose_name_plural = _("factures")
+        ordering = ["meter", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=False) | models.Q(amount_eur__isnull=False),
+                name="bill_has_quantity_or_amount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="bill_dates_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meter} — {self.starts_on} → {self.ends_on}"
+
+
+class WeatherZone(models.Model):
+    """A station or a department; a commune's zone defaults to its department."""
+
+    code = models.CharField(_("code"), max_length=20, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    departments = models.ManyToManyField(
+        "territories.Department", blank=True, related_name="weather_zones"
+    )
+    is_synthetic = models.BooleanField(
+        _("données synthétiques"),
+        default=False,
+        help_text=_("Série fabriquée pour la démonstration."),
+    )
+
+    class Meta:
+        verbose_name = _("zone météo")
+        verbose_name_plural = _("zones météo")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DegreeDay(models.Model):
+    """Heating degree days (base 18 °C) of one day in one zone. Monthly data
+    is stored spread over its days (METHODOLOGY §3)."""
+
+    zone = models.ForeignKey(WeatherZone, on_delete=models.CASCADE, related_name="degree_days")
+    day = models.DateField(_("jour"))
+    value = models.DecimalField(
+        _("DJU"), max_digits=7, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("degrés-jours")
+        verbose_name_plural = _("degrés-jours")
+        ordering = ["zone", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "day"], name="one_dju_per_zone_and_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone_id} {self.day}: {self.value}"
+
+
+class FactorSet(models.Model):
+    """A version of the factor and tariff table. Results record the version
+    they used, so that old reports do not change silently."""
+
+    name = models.CharField(_("version"), max_length=80, unique=True)
+    valid_from = models.DateField(_("valable à partir du"))
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version des facteurs")
+        verbose_name_plural = _("versions des facteurs")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FactorKind(models.TextChoices):
+    KWH_PER_UNIT = "kwh_par_unite", _("kWh par unité")
+    CO2_PER_KWH = "co2_par_kwh", _("kgCO2e par kWh")
+    CO2_PER_KM = "co2_par_km", _("kgCO2e par km")
+    TARIFF = "tarif", _("Tarif (€ par unité)")
+
+
+class Factor(models.Model):
+    factor_set = models.ForeignKey(FactorSet, on_delete=models.CASCADE, related_name="factors")
+    kind = models.CharField(_("type"), max_length=20, choices=FactorKind.choices)
+    # A carrier (gaz, electricite…), "electricite_chauffage" / "electricite_autres"
+    # for the two electricity CO2 factors, or a travel mode.
+    key = models.CharField(_("clé"), max_length=40)
+    unit = models.CharField(_("unité"), max_length=20)
+    value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=6)
+    source = models.CharField(_("source"), max_length=250)
+
+    class Meta:
+        verbose_name = _("facteur")
+        verbose_name_plural = _("facteurs")
+        ordering = ["factor_set", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["factor_set", "kind", "key"], name="one_factor_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key} = {self.value} {self.unit}"
+
+
+class ResultSnapshot(models.Model):
+    """Computed results of a challenge, cached until its data changes."""
+
+    challenge = models.ForeignKey(
+        "challenges.Challenge", on_delete=models.CASCADE, related_name="result_snapshots"
+    )
+    factor_set = models.ForeignKey(FactorSet, on_delete=models.PROTECT, related_name="+")
+    data_version = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(default=timezone.now)
+    payload = models.JSONField()
+    is_final = models.BooleanField(_("résultats figés"), default=False)
+
+    class Meta:
+        verbose_name = _("résultats calculés")
+        verbose_name_plural = _("résultats calculés")
+        ordering = ["-computed_at"]
+        indexes = [models.Index(fields=["challenge", "data_version"])]
+
+    def __str__(self) -> str:
+        return f"{self.challenge} v{self.data_version} ({self.computed_at:%d/%m/%Y %H:%M})"
