@@ -20,12 +20,10 @@ def own_household(user: Any, obj: Any) -> bool:
 @rules.predicate
 def captain_of_shared(user: Any, registration: Any) -> bool:
     """Captains see a household's values only when it shares them."""
-    return (
-        isinstance(registration, Registration)
-        and registration.shares_values_with_team
-        and registration.team_id is not None
-        and registration.team.captain_id == user.pk
-    )
+    if not isinstance(registration, Registration) or not registration.shares_values_with_team:
+        return False
+    team = registration.team
+    return team is not None and team.captain_id == user.pk
 
 
 @rules.predicate
