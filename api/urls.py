@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api import challenges, registrations, teams
+from api import challenges, measures, registrations, results, teams
 from api.routes import router
 
 api = NinjaAPI(
@@ -22,6 +22,8 @@ api.add_router("/", router)
 api.add_router("/", challenges.router)
 api.add_router("/", registrations.router)
 api.add_router("/", teams.router)
+api.add_router("/", results.router)
+api.add_router("/", measures.router)
 
 
 @api.exception_handler(ValidationError)

@@ -139,11 +139,14 @@ def _theme_of(meter: Meter) -> str:
 
 
 def _meters_by_household(household_ids: set[int]) -> dict[int, list[Meter]]:
-    latest = Reading.objects.filter(meter=OuterRef("pk")).order_by("-read_on", "-pk")
+    # Corrected rows (superseded_by set) are history, not data.
+    latest = Reading.objects.filter(meter=OuterRef("pk"), superseded_by__isnull=True).order_by(
+        "-read_on", "-pk"
+    )
     meters = (
         Meter.objects.filter(household_id__in=household_ids, is_active=True)
         .annotate(
-            last_on=Max("readings__read_on"),
+            last_on=Max("readings__read_on", filter=models.Q(readings__superseded_by__isnull=True)),
             last_value=Subquery(latest.values("value")[:1]),
         )
         .order_by("carrier", "label")
@@ -156,7 +159,9 @@ def _meters_by_household(household_ids: set[int]) -> dict[int, list[Meter]]:
 
 def _last_weighings(registrations: Sequence[Registration]) -> dict[int, dt.date]:
     rows = (
-        Weighing.objects.filter(registration_id__in=[r.pk for r in registrations])
+        Weighing.objects.filter(
+            registration_id__in=[r.pk for r in registrations], superseded_by__isnull=True
+        )
         .values("registration_id")
         .annotate(last=Max("weighed_on"))
         .order_by()
@@ -174,7 +179,7 @@ def _weights_on(
             registration_id=registration.pk, weighed_on=last_weighing[registration.pk]
         )
     rows = (
-        Weighing.objects.filter(condition)
+        Weighing.objects.filter(condition, superseded_by__isnull=True)
         .values("registration_id")
         .annotate(total=Sum("kg"))
         .order_by()

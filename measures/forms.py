@@ -1,14 +1,29 @@
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Household
-from measures.models import CARRIER_UNITS, Carrier, Meter, Unit, default_heating_share
-from measures.services import duplicate_message
+from challenges.models import Challenge
+from measures.models import (
+    CARRIER_UNITS,
+    Bill,
+    Carrier,
+    Meter,
+    ReadingKind,
+    Register,
+    Unit,
+    WasteFlow,
+    default_heating_share,
+)
+from measures.services import MAX_PHOTO_BYTES, ReadingErrors, duplicate_message, registers_of
 
 HEATING_SHARE_HELP = _(
     "La part de cette énergie qui sert à chauffer le logement, de 0 (pas du tout) à 1 "
@@ -106,3 +121,262 @@ class MeterForm(forms.ModelForm):
         if "is_active" in self.fields:
             values["is_active"] = self.cleaned_data["is_active"]
         return values
+
+
+# --- Entry of readings, bills and weighings -------------------------------------------
+
+# Carriers read on a meter with rolling digits; the others (a tank, a wood
+# stack) are followed as a running total.
+DIAL_CARRIERS = {Carrier.ELECTRICITY, Carrier.GAS, Carrier.WATER, Carrier.DISTRICT_HEAT}
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def _check_entry_date(day: dt.date, floor: dt.date) -> None:
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
+    if day < floor:
+        raise forms.ValidationError(
+            _("La date ne peut pas précéder le %(date)s.") % {"date": date_format(floor, "j F Y")}
+        )
+
+
+def register_help(meter: Meter) -> str:
+    if meter.carrier not in DIAL_CARRIERS:
+        return str(
+            _("Le total en %(unit)s indiqué par votre suivi (jauge, carnet de livraisons).")
+            % {"unit": meter.get_unit_display()}
+        )
+    return str(
+        _(
+            "Tapez les chiffres noirs du compteur, en %(unit)s entiers : ignorez les chiffres "
+            "rouges et ceux qui suivent la virgule."
+        )
+        % {"unit": meter.get_unit_display()}
+    )
+
+
+class ReadingForm(forms.Form):
+    read_on = forms.DateField(label=_("Date du relevé"), widget=DATE_WIDGET)
+    kind = forms.ChoiceField(
+        label=_("Type de relevé"),
+        choices=ReadingKind.choices,
+        initial=ReadingKind.NORMAL,
+        help_text=_(
+            "Choisissez « Nouveau compteur » quand le compteur a été remplacé (indiquez alors "
+            "l'index du nouveau), ou « Le compteur a fait le tour » quand il est repassé par zéro."
+        ),
+    )
+    photo = forms.ImageField(
+        label=_("Photo du compteur (facultatif)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        help_text=_("Une image de 8 Mo au plus ; elle aide à vérifier un index douteux."),
+    )
+    confirm_unusual = forms.BooleanField(label=_("Je confirme cette valeur"), required=False)
+    client_key = forms.CharField(widget=forms.HiddenInput, max_length=40, initial=_new_key)
+
+    def __init__(self, *args: Any, meter: Meter, floor: dt.date, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"m{meter.pk}")
+        kwargs.setdefault("initial", {"read_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.meter, self.floor = meter, floor
+        self.asks_confirmation = bool(self.data.get(self.add_prefix("confirm_unusual")))
+        dial = meter.carrier in DIAL_CARRIERS
+        for register in registers_of(meter):
+            label = str(Register(register).label)
+            if register == Register.SINGLE:
+                label = _("Index (%(unit)s)") % {"unit": meter.get_unit_display()}
+            self.fields[register] = forms.DecimalField(
+                label=label,
+                min_value=Decimal(0),
+                max_digits=12,
+                decimal_places=3,
+                localize=True,
+                help_text=register_help(meter),
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric" if dial else "decimal", "autocomplete": "off"}
+                ),
+            )
+        self.order_fields([*registers_of(meter), "read_on", "kind", "photo"])
+        self.fields["read_on"].widget.attrs.update(
+            min=floor.isoformat(), max=timezone.localdate().isoformat()
+        )
+
+    @property
+    def value_fields(self) -> list[forms.BoundField]:
+        return [self[r] for r in registers_of(self.meter)]
+
+    def clean_read_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["read_on"]
+        _check_entry_date(day, self.floor)
+        return day
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > MAX_PHOTO_BYTES:
+            raise forms.ValidationError(
+                _("La photo dépasse 8 Mo : choisissez une image plus légère.")
+            )
+        return photo
+
+    def add_reading_errors(self, errors: ReadingErrors) -> None:
+        """Show the service's refusals next to their field; ask for a
+        confirmation when only unusual values stand in the way."""
+        self.asks_confirmation = errors.only_unusual
+        for error in errors.errors:
+            field = error.register if error.register in self.fields else None
+            self.add_error(field, str(error))
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "meter": self.meter,
+            "values": {r: data[r] for r in registers_of(self.meter)},
+            "read_on": data["read_on"],
+            "kind": data["kind"],
+            "client_key": data["client_key"],
+            "photo": data.get("photo") or None,
+            "confirm_unusual": data["confirm_unusual"],
+        }
+
+
+MIN_BILL_DAYS = 28
+
+
+class BillForm(forms.ModelForm):
+    class Meta:
+        model = Bill
+        fields = ["meter", "starts_on", "ends_on", "quantity", "amount_eur"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        labels = {"meter": _("Compteur")}
+        help_texts = {
+            "quantity": _("La consommation de la période, dans l'unité du compteur."),
+            "amount_eur": _(
+                "Ou le montant payé pour cette consommation, si la quantité ne figure pas sur la "
+                "facture : il sera converti au tarif de référence."
+            ),
+        }
+
+    def __init__(
+        self, *args: Any, household: Household, reference: tuple[dt.date, dt.date], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.reference = reference
+        meter_field = self.fields["meter"]
+        assert isinstance(meter_field, forms.ModelChoiceField)
+        meter_field.queryset = Meter.objects.filter(household=household, is_active=True)
+        for name in ("quantity", "amount_eur"):
+            self.fields[name].localize = True
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        amounts = [cleaned.get("quantity"), cleaned.get("amount_eur")]
+        amounts_ok = "quantity" not in self.errors and "amount_eur" not in self.errors
+        if amounts_ok and amounts == [None, None]:
+            self.add_error(None, _("Indiquez la quantité consommée ou le montant de la facture."))
+        if starts is None or ends is None:
+            return cleaned
+        if ends < starts:
+            self.add_error("ends_on", _("Le dernier jour doit suivre le premier."))
+        elif (ends - starts).days + 1 < MIN_BILL_DAYS:
+            self.add_error(
+                "ends_on",
+                _("La période facturée doit couvrir au moins %(n)d jours.") % {"n": MIN_BILL_DAYS},
+            )
+        elif ends > timezone.localdate():
+            self.add_error("ends_on", _("La période facturée ne peut pas finir dans le futur."))
+        first, after_last = self.reference
+        if ends >= starts and (ends < first or starts >= after_last):
+            self.add_error(
+                None,
+                _(
+                    "La facture doit couvrir une partie de la période de référence (du %(a)s au %(b)s)."
+                )
+                % {
+                    "a": date_format(first, "j F Y"),
+                    "b": date_format(after_last - dt.timedelta(days=1), "j F Y"),
+                },
+            )
+        return cleaned
+
+
+class WeighingsForm(forms.Form):
+    """One weighing day: a field per flow, empty when that flow was not weighed."""
+
+    weighed_on = forms.DateField(label=_("Date de la pesée"), widget=DATE_WIDGET)
+    client_key = forms.CharField(widget=forms.HiddenInput, max_length=40, initial=_new_key)
+
+    def __init__(self, *args: Any, challenge: Challenge, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"weighed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.challenge = challenge
+        for flow, label in WasteFlow.choices:
+            self.fields[flow] = kg_field(str(label), required=False)
+
+    @property
+    def flow_fields(self) -> list[forms.BoundField]:
+        return [self[flow] for flow in WasteFlow.values]
+
+    def clean_weighed_on(self) -> dt.date:
+        return weighing_date(self.cleaned_data["weighed_on"], self.challenge)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        flows_ok = not any(flow in self.errors for flow in WasteFlow.values)
+        if flows_ok and all(cleaned.get(flow) is None for flow in WasteFlow.values):
+            self.add_error(None, _("Indiquez le poids d'au moins un flux de déchets."))
+        return cleaned
+
+    def kgs(self) -> dict[str, Decimal]:
+        return {
+            f: self.cleaned_data[f] for f in WasteFlow.values if self.cleaned_data[f] is not None
+        }
+
+
+class WeighingCorrectionForm(forms.Form):
+    weighed_on = forms.DateField(label=_("Date de la pesée"), widget=DATE_WIDGET)
+    kg = forms.DecimalField()
+    client_key = forms.CharField(widget=forms.HiddenInput, max_length=40, initial=_new_key)
+
+    def __init__(self, *args: Any, challenge: Challenge, flow_label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.challenge = challenge
+        self.fields["kg"] = kg_field(flow_label, required=True)
+        self.order_fields(["weighed_on", "kg"])
+
+    def clean_weighed_on(self) -> dt.date:
+        return weighing_date(self.cleaned_data["weighed_on"], self.challenge)
+
+
+def kg_field(label: str, *, required: bool) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=_("%(flow)s (kg)") % {"flow": label},
+        required=required,
+        min_value=Decimal(0),
+        max_value=Decimal(500),
+        max_digits=7,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def weighing_date(day: dt.date, challenge: Challenge) -> dt.date:
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
+    if day < challenge.starts_on or day > challenge.ends_on:
+        raise forms.ValidationError(
+            _("La pesée doit avoir lieu pendant le défi, du %(start)s au %(end)s.")
+            % {
+                "start": date_format(challenge.starts_on, "j F Y"),
+                "end": date_format(challenge.ends_on, "j F Y"),
+            }
+        )
+    return day

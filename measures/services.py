@@ -1,14 +1,31 @@
-"""Writes of the measures module: the meters a household declares."""
+"""Writes of the measures module: the meters a household declares, and the
+readings, bills and weighings it enters (METHODOLOGY §2 and §5)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Household
-from measures.models import Meter
+from accounts.models import Household, User
+from challenges.models import Registration, Theme
+from measures.models import (
+    Bill,
+    Meter,
+    Reading,
+    ReadingKind,
+    Register,
+    WasteFlow,
+    Weighing,
+)
+from measures.results import results_invalidate
 
 
 class MeterError(Exception):
@@ -90,3 +107,420 @@ def meter_delete(*, meter: Meter) -> bool:
         return False
     meter.delete()
     return True
+
+
+# --- Readings, bills and weighings (the entry pages, the API) -------------------------
+
+# METHODOLOGY §2: a value more than this many times the usual daily use asks for
+# a confirmation.
+UNUSUAL_FACTOR = Decimal(3)
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+
+class ReadingError(Exception):
+    """A reading that is refused; the message is for the household."""
+
+    def __init__(self, message: str, *, register: str | None = None) -> None:
+        super().__init__(message)
+        self.register = register
+
+
+class UnusualReading(ReadingError):
+    """A plausible mistake: saved only once the household confirms it."""
+
+
+class ReadingErrors(Exception):
+    def __init__(self, errors: list[ReadingError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+    @property
+    def only_unusual(self) -> bool:
+        return all(isinstance(e, UnusualReading) for e in self.errors)
+
+
+@dataclass(frozen=True)
+class AddedReading:
+    reading: Reading
+    created: bool
+    previous: Reading | None
+
+    @property
+    def consumption(self) -> Decimal | None:
+        """Use since the previous reading (None for a first, new or rolled-over index)."""
+        if not self.created or self.previous is None or self.reading.kind != ReadingKind.NORMAL:
+            return None
+        return self.reading.value - self.previous.value
+
+    @property
+    def days(self) -> int | None:
+        if self.previous is None:
+            return None
+        return (self.reading.read_on - self.previous.read_on).days
+
+
+def registers_of(meter: Meter) -> list[str]:
+    return [Register.PEAK, Register.OFFPEAK] if meter.has_offpeak else [Register.SINGLE]
+
+
+def oldest_entry_date(household_id: int) -> dt.date:
+    """Entries go back at most one year before the earliest reference period of
+    the household's challenges (three years without any challenge)."""
+    starts = Registration.objects.filter(household_id=household_id).values_list(
+        "challenge__starts_on", flat=True
+    )
+    earliest = min(starts, default=None)
+    if earliest is None:
+        return timezone.localdate() - dt.timedelta(days=3 * 365)
+    return entry_floor(earliest)
+
+
+def entry_floor(challenge_start: dt.date) -> dt.date:
+    """One year before the reference period, which starts one year before the challenge."""
+    return _years_before(challenge_start, 2)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def format_number(value: Decimal) -> str:
+    """« 812,5 », « 1234 »: no trailing zeros, the local decimal separator."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return number_format(Decimal(text))
+
+
+def _usual_daily_use(history: list[Reading]) -> Decimal | None:
+    """Mean daily use over the readings before the new one, counting only the
+    spans that end with an ordinary reading (a new meter restarts the count)."""
+    if len(history) < 2:
+        return None
+    used, days = Decimal(0), 0
+    for before, after in itertools.pairwise(history):
+        if after.kind == ReadingKind.NORMAL:
+            used += after.value - before.value
+            days += (after.read_on - before.read_on).days
+    if days <= 0 or used <= 0:
+        return None
+    return used / days
+
+
+def _check_reading(
+    *,
+    meter: Meter,
+    register: str,
+    read_on: dt.date,
+    value: Decimal,
+    kind: str,
+    confirm_unusual: bool,
+) -> tuple[Reading | None, Reading | None, bool]:
+    """Validate a new reading. Returns (previous reading, reading of the same
+    day it replaces, whether it was confirmed as unusual)."""
+    if register not in registers_of(meter):
+        raise ReadingError(_("Ce compteur n'a pas cet index."), register=register)
+    if read_on > timezone.localdate():
+        raise ReadingError(
+            _("La date du relevé ne peut pas être dans le futur."), register=register
+        )
+    floor = oldest_entry_date(meter.household_id)
+    if read_on < floor:
+        raise ReadingError(
+            _("La date du relevé ne peut pas précéder le %(date)s.")
+            % {"date": date_format(floor, "j F Y")},
+            register=register,
+        )
+    if value < 0:
+        raise ReadingError(_("Un index ne peut pas être négatif."), register=register)
+    active = list(
+        Reading.objects.filter(meter=meter, register=register, superseded_by__isnull=True).order_by(
+            "read_on", "pk"
+        )
+    )
+    history = [r for r in active if r.read_on < read_on]
+    same = next((r for r in active if r.read_on == read_on), None)
+    following = next((r for r in active if r.read_on > read_on), None)
+    previous = history[-1] if history else None
+    unit = meter.get_unit_display()
+    if kind == ReadingKind.NORMAL and previous is not None and value < previous.value:
+        raise ReadingError(
+            _(
+                "L'index saisi (%(value)s %(unit)s) est plus petit que celui du %(date)s "
+                "(%(previous)s %(unit)s). Un index ne diminue pas : vérifiez les chiffres "
+                "(unités entières, sans les chiffres rouges), ou choisissez « Nouveau compteur » "
+                "ou « Le compteur a fait le tour »."
+            )
+            % {
+                "value": format_number(value),
+                "previous": format_number(previous.value),
+                "unit": unit,
+                "date": date_format(previous.read_on, "j F Y"),
+            },
+            register=register,
+        )
+    if following is not None and following.kind == ReadingKind.NORMAL and value > following.value:
+        raise ReadingError(
+            _(
+                "L'index saisi (%(value)s %(unit)s) dépasse celui du relevé suivant, le %(date)s "
+                "(%(next)s %(unit)s) : vérifiez la date et les chiffres."
+            )
+            % {
+                "value": format_number(value),
+                "next": format_number(following.value),
+                "unit": unit,
+                "date": date_format(following.read_on, "j F Y"),
+            },
+            register=register,
+        )
+    unusual = False
+    usual = _usual_daily_use(history) if kind == ReadingKind.NORMAL else None
+    if usual is not None and previous is not None:
+        daily = (value - previous.value) / (read_on - previous.read_on).days
+        unusual = daily > UNUSUAL_FACTOR * usual
+        if unusual and not confirm_unusual:
+            raise UnusualReading(
+                _(
+                    "Cette valeur représente %(daily)s %(unit)s par jour depuis le relevé du "
+                    "%(date)s, plus de 3 fois votre consommation habituelle (%(usual)s %(unit)s "
+                    "par jour). Vérifiez l'index ; s'il est juste, cochez « Je confirme cette "
+                    "valeur »."
+                )
+                % {
+                    "daily": number_format(daily, 1),
+                    "usual": number_format(usual, 1),
+                    "unit": unit,
+                    "date": date_format(previous.read_on, "j F Y"),
+                },
+                register=register,
+            )
+    return previous, same, unusual
+
+
+@transaction.atomic
+def reading_add(
+    *,
+    meter: Meter,
+    register: str,
+    read_on: dt.date,
+    value: Decimal,
+    kind: str,
+    user: User | None,
+    client_key: str | None = None,
+    photo: File | None = None,
+    confirm_unusual: bool = False,
+) -> AddedReading:
+    """Record a reading. The same client_key again is a no-op; a reading on a
+    day that already has one replaces it, the old row pointing to the new."""
+    Meter.objects.select_for_update().filter(pk=meter.pk).first()  # one writer per meter
+    if client_key:
+        existing = Reading.objects.filter(client_key=client_key).first()
+        if existing is not None:
+            if existing.meter_id != meter.pk:
+                raise ReadingError(_("Cette clé de saisie a déjà servi pour un autre compteur."))
+            return AddedReading(existing, created=False, previous=None)
+    previous, same, unusual = _check_reading(
+        meter=meter,
+        register=register,
+        read_on=read_on,
+        value=value,
+        kind=kind,
+        confirm_unusual=confirm_unusual,
+    )
+    reading = Reading(
+        meter=meter,
+        register=register,
+        read_on=read_on,
+        value=value,
+        kind=kind,
+        entered_by=user,
+        client_key=client_key or None,
+        confirmed_unusual=unusual,
+    )
+    if photo is not None:
+        reading.photo.save(photo.name or "photo.jpg", photo, save=False)
+    try:
+        with transaction.atomic():
+            reading.save()
+    except IntegrityError:  # the same key, submitted twice at the same instant
+        existing = Reading.objects.filter(client_key=client_key).first()
+        if existing is None:
+            raise
+        return AddedReading(existing, created=False, previous=None)
+    if same is not None:
+        same.superseded_by = reading
+        same.save(update_fields=["superseded_by"])
+    results_invalidate(household_id=meter.household_id)
+    return AddedReading(reading, created=True, previous=previous)
+
+
+@transaction.atomic
+def meter_readings_add(
+    *,
+    meter: Meter,
+    values: dict[str, Decimal],
+    read_on: dt.date,
+    kind: str,
+    user: User | None,
+    client_key: str,
+    photo: File | None = None,
+    confirm_unusual: bool = False,
+) -> list[AddedReading]:
+    """The readings of one meter on one day (peak and off-peak together): all
+    are saved, or none. Every problem is reported at once (ReadingErrors)."""
+    keys = {register: f"{client_key}-{register}" for register in values}
+    existing = list(Reading.objects.filter(client_key__in=keys.values()))
+    if existing:  # a double submission
+        if any(r.meter_id != meter.pk for r in existing):
+            refused = _("Cette clé de saisie a déjà servi pour un autre compteur.")
+            raise ReadingErrors([ReadingError(refused)])
+        return [AddedReading(r, created=False, previous=None) for r in existing]
+    errors = []
+    for register, value in values.items():
+        try:
+            _check_reading(
+                meter=meter,
+                register=register,
+                read_on=read_on,
+                value=value,
+                kind=kind,
+                confirm_unusual=confirm_unusual,
+            )
+        except ReadingError as error:
+            errors.append(error)
+    if errors:
+        raise ReadingErrors(errors)
+    return [
+        reading_add(
+            meter=meter,
+            register=register,
+            read_on=read_on,
+            value=value,
+            kind=kind,
+            user=user,
+            client_key=keys[register],
+            photo=photo if index == 0 else None,
+            confirm_unusual=confirm_unusual,
+        )
+        for index, (register, value) in enumerate(values.items())
+    ]
+
+
+@transaction.atomic
+def bill_add(
+    *,
+    meter: Meter,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    quantity: Decimal | None,
+    amount_eur: Decimal | None,
+    user: User | None,
+) -> Bill:
+    bill = Bill.objects.create(
+        meter=meter,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        quantity=quantity,
+        amount_eur=amount_eur,
+        entered_by=user,
+    )
+    results_invalidate(household_id=meter.household_id)
+    return bill
+
+
+class WeighingError(Exception):
+    """A weighing that is refused; the message is for the household."""
+
+
+@transaction.atomic
+def weighing_add(
+    *,
+    registration: Registration,
+    weighed_on: dt.date,
+    flow: str,
+    kg: Decimal,
+    user: User | None,
+    client_key: str | None = None,
+    replaces: Weighing | None = None,
+) -> tuple[Weighing, bool]:
+    """Record a weighing; returns it and whether it is new. The same client_key
+    again is a no-op. A weighing of the same flow on the same day, and the one
+    it `replaces` (a correction), are kept as history, superseded by the new one."""
+    if client_key:
+        existing = Weighing.objects.filter(client_key=client_key).first()
+        if existing is not None:
+            if existing.registration_id != registration.pk:
+                raise WeighingError(_("Cette clé de saisie a déjà servi pour un autre foyer."))
+            return existing, False
+    if flow not in WasteFlow.values:
+        raise WeighingError(_("Flux de déchets inconnu."))
+    if kg < 0 or kg > 500:
+        raise WeighingError(_("Le poids doit être compris entre 0 et 500 kg."))
+    if weighed_on > timezone.localdate():
+        raise WeighingError(_("La date de la pesée ne peut pas être dans le futur."))
+    challenge = registration.challenge
+    if Theme.WASTE not in challenge.themes:
+        raise WeighingError(_("Ce défi ne comporte pas de pesées de déchets."))
+    if weighed_on < challenge.starts_on or weighed_on > challenge.ends_on:
+        raise WeighingError(
+            _("La pesée doit avoir lieu pendant le défi, du %(start)s au %(end)s.")
+            % {
+                "start": date_format(challenge.starts_on, "j F Y"),
+                "end": date_format(challenge.ends_on, "j F Y"),
+            }
+        )
+    weighing = Weighing(
+        registration=registration,
+        weighed_on=weighed_on,
+        flow=flow,
+        kg=kg,
+        entered_by=user,
+        client_key=client_key or None,
+    )
+    try:
+        with transaction.atomic():
+            weighing.save()
+    except IntegrityError:
+        existing = Weighing.objects.filter(client_key=client_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    older = Weighing.objects.filter(
+        registration=registration, weighed_on=weighed_on, flow=flow, superseded_by__isnull=True
+    ).exclude(pk=weighing.pk)
+    if replaces is not None:
+        older = older | Weighing.objects.filter(pk=replaces.pk, superseded_by__isnull=True)
+    Weighing.objects.filter(pk__in=[w.pk for w in older]).update(superseded_by=weighing)
+    results_invalidate(household_id=registration.household_id)
+    return weighing, True
+
+
+@transaction.atomic
+def weighings_add(
+    *,
+    registration: Registration,
+    weighed_on: dt.date,
+    kgs: dict[str, Decimal],
+    user: User | None,
+    client_key: str,
+) -> list[tuple[Weighing, bool]]:
+    """The weighings of one day, one per weighed flow, all or none."""
+    return [
+        weighing_add(
+            registration=registration,
+            weighed_on=weighed_on,
+            flow=flow,
+            kg=kg,
+            user=user,
+            client_key=f"{client_key}-{flow}",
+        )
+        for flow, kg in kgs.items()
+    ]
+
+
+def reminders_pause(*, registration: Registration, paused: bool) -> None:
+    registration.reminders_paused = paused
+    registration.save(update_fields=["reminders_paused"])

@@ -1,3 +1,255 @@
-from django.urls import URLPattern
+"""Organisers' import (dry run, then confirmation) and CSV export of a
+challenge's readings and weighings. The uploaded file is kept under
+MEDIA_ROOT/imports/ between the dry run and the import, referenced in the
+session, so the organiser never uploads it twice."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from challenges.models import Challenge, Theme
+from challenges.views import challenge_from_url
+from measures import imports
+from measures.imports import DataKind, ImportRejected, ImportReport
+from measures.models import WasteFlow
+from territories.permissions import permission_required
+
+VIEW = "challenges.view_challenge"
+IMPORT = "measures.import_data"
+EXPORT = "measures.export_data"
+SESSION_KEY = "measures_imports"
+STALE_AFTER = 24 * 3600
+UPLOAD_DIR = "imports"
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Données"),
+        choices=[
+            (DataKind.READINGS.value, gettext_lazy("Relevés de compteurs")),
+            (DataKind.WEIGHINGS.value, gettext_lazy("Pesées de déchets")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Fichier CSV ou XLSX"),
+        help_text=gettext_lazy("10 Mo au plus. La première ligne donne le nom des colonnes."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError(_("Choisissez un fichier .csv ou .xlsx."))
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("Le fichier dépasse 10 Mo : découpez-le."))
+        return upload
+
+
+def _kinds(challenge: Challenge) -> list[str]:
+    kinds = []
+    if {Theme.ENERGY, Theme.WATER} & set(challenge.themes):
+        kinds.append(DataKind.READINGS.value)
+    if Theme.WASTE in challenge.themes:
+        kinds.append(DataKind.WEIGHINGS.value)
+    return kinds
+
+
+def _upload_dir() -> Path:
+    directory = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _clean_stale(directory: Path) -> None:
+    limit = time.time() - STALE_AFTER
+    for old in directory.glob("*.upload"):
+        try:
+            if old.stat().st_mtime < limit:
+                old.unlink()
+        except OSError:
+            continue
+
+
+def _pending(request: HttpRequest, challenge: Challenge, token: str) -> dict[str, Any] | None:
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if not entry or entry.get("challenge") != challenge.pk:
+        return None
+    if not (_upload_dir() / entry["file"]).exists():
+        return None
+    return dict(entry)
+
+
+def _forget(request: HttpRequest, token: str) -> None:
+    pending = request.session.get(SESSION_KEY, {})
+    entry = pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+    if entry:
+        (_upload_dir() / entry["file"]).unlink(missing_ok=True)
+
+
+def _render(
+    request: HttpRequest,
+    challenge: Challenge,
+    form: ImportForm,
+    *,
+    report: ImportReport | None = None,
+    token: str = "",
+    filename: str = "",
+    status: int = 200,
+) -> TemplateResponse:
+    return TemplateResponse(
+        request,
+        "measures/data/import.html",
+        {
+            "challenge": challenge,
+            "territory": challenge.territory,
+            "form": form,
+            "report": report,
+            "token": token,
+            "filename": filename,
+            "kinds": _kinds(challenge),
+            "flows": WasteFlow.choices,
+            "reading_columns": imports.READING_COLUMNS,
+            "weighing_columns": imports.WEIGHING_COLUMNS,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(IMPORT, challenge_from_url, visible=VIEW)
+def data_import(request: HttpRequest, challenge: Challenge) -> HttpResponse:
+    initial = {"kind": (_kinds(challenge) or [DataKind.READINGS.value])[0]}
+    if request.method == "POST" and request.POST.get("token"):
+        return _confirm(request, challenge, request.POST["token"])
+    if request.method != "POST":
+        return _render(request, challenge, ImportForm(initial=initial))
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render(request, challenge, form, status=400)
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    kind = DataKind(form.cleaned_data["kind"])
+    report = imports.import_preview(challenge=challenge, kind=kind, data=data, filename=upload.name)
+    if not report.ok:
+        # Nothing to keep: the organiser corrects the file and sends it again.
+        return _render(request, challenge, form, report=report, filename=upload.name, status=400)
+    directory = _upload_dir()
+    _clean_stale(directory)
+    token = secrets.token_urlsafe(16)
+    (directory / f"{token}.upload").write_bytes(data)
+    pending = request.session.get(SESSION_KEY, {})
+    pending[token] = {
+        "challenge": challenge.pk,
+        "kind": kind.value,
+        "file": f"{token}.upload",
+        "name": upload.name[:200],
+    }
+    request.session[SESSION_KEY] = pending
+    return _render(
+        request,
+        challenge,
+        ImportForm(initial={"kind": kind.value}),
+        report=report,
+        token=token,
+        filename=upload.name,
+    )
+
+
+def _confirm(request: HttpRequest, challenge: Challenge, token: str) -> HttpResponse:
+    entry = _pending(request, challenge, token)
+    form = ImportForm(initial={"kind": (_kinds(challenge) or [DataKind.READINGS.value])[0]})
+    if entry is None:
+        messages.error(
+            request,
+            _(
+                "Ce fichier n'est plus disponible (import déjà fait ou trop ancien) : envoyez-le à nouveau."
+            ),
+        )
+        return _render(request, challenge, form, status=400)
+    data = (_upload_dir() / entry["file"]).read_bytes()
+    user = request.user if request.user.is_authenticated else None
+    try:
+        report = imports.data_import(
+            challenge=challenge,
+            kind=entry["kind"],
+            data=data,
+            filename=entry["name"],
+            user=user,  # type: ignore[arg-type]
+        )
+    except ImportRejected as rejected:
+        # The data changed since the dry run: show why, keep the file.
+        return _render(
+            request,
+            challenge,
+            form,
+            report=rejected.report,
+            filename=entry["name"],
+            status=400,
+        )
+    _forget(request, token)
+    present = report.present_count
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s ligne importée",
+            "%(count)s lignes importées",
+            report.created,
+        )
+        % {"count": report.created}
+        + (
+            ngettext(
+                " ; %(count)s déjà présente, ignorée.",
+                " ; %(count)s déjà présentes, ignorées.",
+                present,
+            )
+            % {"count": present}
+            if present
+            else "."
+        ),
+    )
+    return redirect(reverse("measures:import", args=[challenge.territory.slug, challenge.slug]))
+
+
+@require_GET
+@permission_required(EXPORT, challenge_from_url, visible=VIEW)
+def data_export(request: HttpRequest, challenge: Challenge) -> HttpResponse:
+    try:
+        kind = DataKind(request.GET.get("type", DataKind.READINGS.value))
+    except ValueError:
+        kind = DataKind.READINGS
+    text = imports.data_export(challenge=challenge, kind=kind)
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    filename = f"{challenge.slug}-{kind.value}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "t/<slug:slug>/defis/<slug:challenge>/donnees/import/",
+        data_import,
+        name="import",
+    ),
+    path(
+        "t/<slug:slug>/defis/<slug:challenge>/donnees/export.csv",
+        data_export,
+        name="export",
+    ),
+]

@@ -74,3 +74,31 @@ def _test_settings(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+# Data shipped by data migrations (the éco-gestes catalogue, the default
+# factor set). A transactional test (the browser tests) flushes every table
+# when it ends, so later tests of the same worker would find them gone: put
+# them back, as a fresh database would have them.
+_MIGRATION_DATA = [
+    ("challenges.migrations.0002_ecogestes_catalogue", "load_catalogue", "challenges.EcoGesture"),
+    ("measures.migrations.0003_default_factors", "create_defaults", "measures.FactorSet"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    import importlib
+
+    from django.apps import apps
+
+    for module, function, label in _MIGRATION_DATA:
+        if not apps.get_model(label).objects.exists():
+            getattr(importlib.import_module(module), function)(apps, None)

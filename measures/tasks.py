@@ -1,0 +1,117 @@
+"""Reminders by e-mail when a reading or a weighing is due.
+
+Run daily (cron: `manage.py send_reminders`, or the Celery task). Nothing is
+stored about past reminders: a household is reminded on the days when the time
+since its last entry is an exact multiple of the challenge's frequency (15, 30,
+45… days after the last reading with a 15-day rhythm). That gives at most one
+reminder per period and theme, keeps reminding a household that stays silent,
+and stops as soon as it enters something. Without any entry yet, the count
+starts on the challenge's first day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from celery import shared_task
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.tasks import send_email
+from challenges.models import Challenge, Phase, Registration
+from challenges.status import ThemeStatus, data_statuses
+
+# Phases during which households enter data.
+ACTIVE_PHASES = {Phase.REFERENCE, Phase.RUNNING}
+
+
+def _is_due(status: ThemeStatus, challenge: Challenge, today: dt.date) -> bool:
+    frequency = status.frequency_days
+    since_start = (today - challenge.starts_on).days
+    if status.last_on is None or status.unread_meters:
+        return since_start % frequency == 0
+    days = (today - status.last_on).days
+    return days >= frequency and days % frequency == 0
+
+
+def due_reminders(*, today: dt.date) -> list[tuple[Registration, list[ThemeStatus]]]:
+    """Selected households, reminders not paused, of challenges under way,
+    with the themes for which a reminder is due today."""
+    challenges = [
+        c
+        for c in Challenge.objects.filter(
+            published_at__isnull=False, starts_on__lte=today, ends_on__gte=today
+        ).select_related("territory")
+        if c.phase(today) in ACTIVE_PHASES
+    ]
+    if not challenges:
+        return []
+    registrations = list(
+        Registration.objects.selected()
+        .filter(challenge__in=challenges, reminders_paused=False)
+        .select_related("challenge__territory")
+        .order_by("challenge_id", "pk")
+    )
+    due = []
+    for status in data_statuses(registrations, today=today):
+        challenge = status.registration.challenge
+        themes = [t for t in status.themes if _is_due(t, challenge, today)]
+        if themes:
+            due.append((status.registration, themes))
+    return due
+
+
+def _line(status: ThemeStatus) -> str:
+    if status.unread_meters:
+        meters = ", ".join(status.unread_meters)
+        return _("%(theme)s : premier relevé attendu pour %(meters)s") % {
+            "theme": status.theme_label,
+            "meters": meters,
+        }
+    detail = status.detail or _("aucune donnée pour l'instant")
+    return f"{status.theme_label} : {detail}"
+
+
+@shared_task
+def send_due_reminders(today: dt.date | str | None = None) -> int:
+    """Send today's reminders; returns how many households were written to."""
+    if isinstance(today, str):
+        today = dt.date.fromisoformat(today)
+    day = today or timezone.localdate()
+    due = due_reminders(today=day)
+    addresses: dict[int, list[str]] = defaultdict(list)
+    members = User.objects.filter(
+        household_id__in={r.household_id for r, _themes in due},
+        is_active=True,
+        erased_at__isnull=True,
+    ).order_by("email")
+    for member in members:
+        addresses[member.household_id].append(member.email)  # type: ignore[index]
+    sent = 0
+    for registration, themes in due:
+        to = addresses.get(registration.household_id)
+        if not to:
+            continue
+        _send(registration, themes, to)
+        sent += 1
+    return sent
+
+
+def _send(registration: Registration, themes: list[ThemeStatus], to: list[str]) -> None:
+    challenge = registration.challenge
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "challenge": challenge,
+            "due": [_line(t) for t in themes],
+            "entry_url": settings.SITE_URL
+            + reverse("measures:entry", args=[challenge.territory.slug, challenge.slug]),
+        }
+        subject = render_to_string("measures/entry/emails/reminder_subject.txt", context)
+        body = render_to_string("measures/entry/emails/reminder_body.txt", context)
+    subject_line = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    send_email.delay(to=to, subject=subject_line, body=body)
