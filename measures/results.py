@@ -127,6 +127,9 @@ def _compute_and_store(
 # --- Loading ----------------------------------------------------------------------
 
 
+MIN_PROGRESS_DAYS = 7
+
+
 class _FactorTable:
     """All factor versions, loaded in one query: the current values and the
     tariff valid on any day (bills in euros)."""
@@ -673,7 +676,12 @@ class _Context:
                     tariff_at=self.factors.tariff_at,
                     water=water,
                 )
-                out.extend(_r(p) for p in pcts)
+                # A window of a few days says more about the day readings
+                # were taken than about savings: start the curve at one week.
+                out.extend(
+                    _r(p) if (end - chal[0]).days >= MIN_PROGRESS_DAYS else None
+                    for p, end in zip(pcts, ends, strict=True)
+                )
         waste_week: list[float | None] = []
         if waste is not None:
             complete_set = {r for r, flows in waste.items() if flows[WasteFlow.RESIDUAL].complete}

@@ -290,7 +290,7 @@ def slow_progress(challenge: Challenge, today: dt.date) -> dict:
     from measures import engine
     from measures.factors import current_factor_set
     from measures.models import WasteFlow
-    from measures.results import _load, _r, one_year_before
+    from measures.results import MIN_PROGRESS_DAYS, _load, _r, one_year_before
 
     ctx, chal, _ref = _load(challenge, today=today, factor_set=current_factor_set(today))
     weeks = engine.weeks_between(chal[0], chal[1])
@@ -309,6 +309,9 @@ def slow_progress(challenge: Challenge, today: dt.date) -> dict:
             (Theme.WATER, True, water_pct),
         ):
             if theme in ctx.themes:
+                if (end - chal[0]).days < MIN_PROGRESS_DAYS:
+                    out.append(None)  # too short a window to mean anything
+                    continue
                 results = ctx.resources(window, ref_window, water=water)
                 out.append(_r(engine.aggregate(list(results.values())).savings_pct))
         if waste is not None:
