@@ -107,28 +107,8 @@ class TimeChart:
     def svg(self) -> SafeString:
         ticks = self.y_ticks()
         top_value = ticks[-1]
-        title_id, desc_id = f"{self.chart_id}-titre", f"{self.chart_id}-desc"
         parts = [
-            format_html(
-                '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-                'aria-labelledby="{} {}" viewBox="0 0 {} {}" width="100%" '
-                'preserveAspectRatio="xMidYMid meet" '
-                'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
-                'font-size="13" style="max-width:{}px;height:auto">',
-                title_id,
-                desc_id,
-                self.width,
-                self.height,
-                self.width,
-            ),
-            format_html('<title id="{}">{}</title>', title_id, self.title),
-            format_html('<desc id="{}">{}</desc>', desc_id, self.description),
-            format_html(
-                '<text x="{}" y="22" font-size="16" font-weight="700" fill="{}">{}</text>',
-                8,
-                INK,
-                self.title,
-            ),
+            *svg_header(self.chart_id, self.title, self.description, self.width, self.height),
             self._legend(),
             self._axes(ticks, top_value),
         ]
@@ -285,6 +265,33 @@ class TimeChart:
             mark_safe(head),  # noqa: S308 - escaped by format_html
             mark_safe("".join(rows)),  # noqa: S308 - escaped by format_html
         )
+
+
+def svg_header(
+    chart_id: str, title: str, description: str, width: int, height: int
+) -> list[SafeString]:
+    """Opening of every chart: an accessible image named by its title and
+    described by its description, scaled to its container, with a visible title."""
+    title_id, desc_id = f"{chart_id}-titre", f"{chart_id}-desc"
+    return [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+            'aria-labelledby="{} {}" viewBox="0 0 {} {}" width="100%" '
+            'preserveAspectRatio="xMidYMid meet" '
+            'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
+            'font-size="13" style="max-width:{}px;height:auto">',
+            title_id,
+            desc_id,
+            width,
+            height,
+            width,
+        ),
+        format_html('<title id="{}">{}</title>', title_id, title),
+        format_html('<desc id="{}">{}</desc>', desc_id, description),
+        format_html(
+            '<text x="8" y="22" font-size="16" font-weight="700" fill="{}">{}</text>', INK, title
+        ),
+    ]
 
 
 def _r(value: float) -> str:

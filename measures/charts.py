@@ -23,7 +23,18 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from challenges.charts import AXIS, DASHES, GRID, INK, MARKERS, PALETTE, TimeChart, _marker, _r
+from challenges.charts import (
+    AXIS,
+    DASHES,
+    GRID,
+    INK,
+    MARKERS,
+    PALETTE,
+    TimeChart,
+    _marker,
+    _r,
+    svg_header,
+)
 
 MISSING = "—"
 
@@ -90,30 +101,9 @@ class BarChart:
 
     def svg(self) -> SafeString:
         ticks = self.ticks()
-        title_id, desc_id = f"{self.chart_id}-titre", f"{self.chart_id}-desc"
         top = self._margins[1]
         bottom = self.height - self._margins[3]
-        parts = [
-            format_html(
-                '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-                'aria-labelledby="{} {}" viewBox="0 0 {} {}" width="100%" '
-                'preserveAspectRatio="xMidYMid meet" '
-                'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
-                'font-size="13" style="max-width:{}px;height:auto">',
-                title_id,
-                desc_id,
-                self.width,
-                self.height,
-                self.width,
-            ),
-            format_html('<title id="{}">{}</title>', title_id, self.title),
-            format_html('<desc id="{}">{}</desc>', desc_id, self.description),
-            format_html(
-                '<text x="8" y="22" font-size="16" font-weight="700" fill="{}">{}</text>',
-                INK,
-                self.title,
-            ),
-        ]
+        parts = svg_header(self.chart_id, self.title, self.description, self.width, self.height)
         for tick in ticks:
             x = self._x(tick, ticks)
             parts.append(
