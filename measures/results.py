@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -71,27 +71,59 @@ def _r(value: float | None, digits: int = 1) -> float | None:
 def challenge_results(challenge: Challenge, *, today: dt.date | None = None) -> dict[str, Any]:
     """The results payload of a challenge, from the cache when still valid."""
     today = today or timezone.localdate()
-    if challenge.phase(today) in FROZEN_PHASES:
-        final = (
-            ResultSnapshot.objects.filter(challenge=challenge, is_final=True)
-            .values_list("payload", flat=True)
-            .first()
-        )
-        if final is not None:
-            return final
-        return _compute_and_store(challenge, today=today, final=True)
-    factor_set = current_factor_set(today)
-    cached = (
-        ResultSnapshot.objects.filter(
-            challenge=challenge, data_version=challenge.data_version, factor_set=factor_set
-        )
-        .order_by("-computed_at")
-        .values_list("payload", flat=True)
-        .first()
-    )
-    if cached is not None and cached.get("today") == today.isoformat():
+    cached = fresh_snapshots([challenge], today=today).get(challenge.pk)
+    if cached is not None:
         return cached
-    return _compute_and_store(challenge, today=today, final=False, factor_set=factor_set)
+    if challenge.phase(today) in FROZEN_PHASES:
+        return _compute_and_store(challenge, today=today, final=True)
+    return _compute_and_store(challenge, today=today, final=False)
+
+
+def challenges_results(
+    challenges: Sequence[Challenge], *, today: dt.date | None = None
+) -> dict[int, dict[str, Any]]:
+    """Payloads of several challenges (a territory's page): valid snapshots are
+    read in one query; only the stale ones are computed, one by one."""
+    today = today or timezone.localdate()
+    found = fresh_snapshots(challenges, today=today)
+    for challenge in challenges:
+        if challenge.pk not in found:
+            found[challenge.pk] = challenge_results(challenge, today=today)
+    return found
+
+
+def fresh_snapshots(
+    challenges: Sequence[Challenge], *, today: dt.date
+) -> dict[int, dict[str, Any]]:
+    """The cached payloads still valid, in one query. Valid means: the final
+    results of a closed challenge; otherwise results computed today from the
+    same data version with the current factor version."""
+    if not challenges:
+        return {}
+    by_id = {c.pk: c for c in challenges}
+    running = [c for c in challenges if c.phase(today) not in FROZEN_PHASES]
+    factor_set_id = current_factor_set(today).pk if running else None
+    found: dict[int, dict[str, Any]] = {}
+    rows = (
+        ResultSnapshot.objects.filter(challenge_id__in=by_id)
+        .order_by("-computed_at")
+        .values_list("challenge_id", "data_version", "factor_set_id", "is_final", "payload")
+    )
+    for challenge_id, version, factors, is_final, payload in rows:
+        challenge = by_id[challenge_id]
+        if challenge_id in found:
+            continue
+        if challenge.phase(today) in FROZEN_PHASES:
+            fresh = is_final
+        else:
+            fresh = (
+                version == challenge.data_version
+                and factors == factor_set_id
+                and payload.get("today") == today.isoformat()
+            )
+        if fresh:
+            found[challenge_id] = payload
+    return found
 
 
 @transaction.atomic

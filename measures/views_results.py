@@ -26,8 +26,9 @@ from challenges.charts import Series
 from challenges.models import Challenge, Registration, Team
 from challenges.rules import registration_of
 from challenges.views import challenge_from_url
+from measures import results
 from measures.charts import BarChart, LineChart
-from measures.models import ResultSnapshot, Unit, WasteFlow
+from measures.models import Unit, WasteFlow
 from territories.models import Territory
 from territories.permissions import check, permission_required
 
@@ -302,50 +303,7 @@ def has_started(challenge: Challenge, today: dt.date | None = None) -> bool:
 
 
 def challenge_payload(challenge: Challenge) -> dict[str, Any]:
-    from measures.results import challenge_results
-
-    return challenge_results(challenge)
-
-
-def fresh_payloads(
-    challenges: list[Challenge], today: dt.date | None = None
-) -> dict[int, dict[str, Any]]:
-    """Payloads of several challenges: snapshots still valid (by the engine's
-    rules: frozen results of a closed challenge, or the same data version,
-    factor version and day) are read in one query; only the stale ones are
-    computed, and then cached by the engine."""
-    from measures.factors import current_factor_set
-    from measures.results import FROZEN_PHASES
-
-    if not challenges:
-        return {}
-    today = today or timezone.localdate()
-    factor_set_id = current_factor_set(today).pk
-    by_id = {c.pk: c for c in challenges}
-    found: dict[int, dict[str, Any]] = {}
-    snapshots = (
-        ResultSnapshot.objects.filter(challenge_id__in=by_id)
-        .order_by("-computed_at")
-        .values_list("challenge_id", "data_version", "factor_set_id", "is_final", "payload")
-    )
-    for challenge_id, version, factors, is_final, payload in snapshots:
-        challenge = by_id[challenge_id]
-        if challenge_id in found:
-            continue
-        if challenge.phase(today) in FROZEN_PHASES:
-            fresh = is_final
-        else:
-            fresh = (
-                version == challenge.data_version
-                and factors == factor_set_id
-                and payload.get("today") == today.isoformat()
-            )
-        if fresh:
-            found[challenge_id] = payload
-    for challenge in challenges:
-        if challenge.pk not in found:
-            found[challenge.pk] = challenge_payload(challenge)
-    return found
+    return results.challenge_results(challenge)
 
 
 def _context(challenge: Challenge, payload: dict[str, Any] | None) -> dict[str, Any]:
@@ -529,8 +487,6 @@ def household_results(request: HttpRequest, slug: str, challenge: str) -> HttpRe
     context = _context(found, None)
     context["registration"] = registration
     if has_started(found):
-        from measures.results import household_series
-
         payload = challenge_payload(found)
         mine = (payload.get("households") or {}).get(str(registration.pk)) or {}
         persons = mine.get("persons") or registration.household.persons
@@ -541,7 +497,7 @@ def household_results(request: HttpRequest, slug: str, challenge: str) -> HttpRe
                 mine, persons, (payload.get("periods") or {}).get("days_elapsed") or 0
             ),
             waste_rows=waste_rows(mine.get("waste")),
-            charts=household_charts(household_series(registration)),
+            charts=household_charts(results.household_series(registration)),
             explanation=_explanation(payload),
         )
     return TemplateResponse(request, "measures/results/household.html", context)
@@ -794,7 +750,7 @@ def territory_results(request: HttpRequest, territory: Territory) -> HttpRespons
     ]
     for challenge in challenges:
         challenge.territory = territory
-    payloads = fresh_payloads(challenges)
+    payloads = results.challenges_results(challenges)
     rows = [
         {
             "challenge": c,
