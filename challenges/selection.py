@@ -101,7 +101,8 @@ class SelectionResult:
     outcomes: list[Outcome] = field(default_factory=list)
 
 
-def _day(moment: dt.datetime) -> str:
+def day_label(moment: dt.datetime) -> str:
+    """A moment as the decisions and e-mails write it: « 3 novembre 2026 »."""
     return date_format(timezone.localtime(moment), "j F Y")
 
 
@@ -186,7 +187,7 @@ def rank(
 
 def _selected_reason(rule: str, ranked: _Ranked, *, max_households: int, association: str) -> str:
     c = ranked.candidate
-    day = _day(c.registered_at)
+    day = day_label(c.registered_at)
     if rule == SelectionRule.RESIDENTS_FIRST and ranked.priority:
         return _("Retenu : foyer de %(commune)s, commune du territoire, inscrit le %(day)s") % {
             "commune": c.commune_name,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import ConsentText, Household, User
@@ -19,7 +18,7 @@ from challenges.models import (
     SelectionRule,
     Theme,
 )
-from challenges.selection import decision_record, selection_apply
+from challenges.selection import day_label, decision_record, selection_apply
 from challenges.tasks import notify_household
 from measures.models import Carrier
 
@@ -49,10 +48,6 @@ def missing_meter_themes(challenge: Challenge, household: Household) -> list[str
 
 def consent_text_for(challenge: Challenge) -> ConsentText | None:
     return challenge.consent_text or ConsentText.current(ConsentText.TERMS)
-
-
-def _day(moment: object) -> str:
-    return date_format(timezone.localtime(moment), "j F Y")  # type: ignore[arg-type]
 
 
 @transaction.atomic
@@ -89,7 +84,7 @@ def registration_create(
     except IntegrityError as error:  # a housemate registered in the same instant
         raise RegistrationError(_("Votre foyer est déjà inscrit à ce défi.")) from error
     with translation.override(settings.LANGUAGE_CODE):
-        reason = _("Candidature reçue le %(day)s") % {"day": _day(registration.registered_at)}
+        reason = _("Candidature reçue le %(day)s") % {"day": day_label(registration.registered_at)}
     decision_record(
         registration=registration,
         status=RegistrationStatus.CANDIDATE,
@@ -121,7 +116,7 @@ def _promote_next(challenge: Challenge, *, skip: int | None = None) -> Registrat
     if promoted is not None:
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("Promu depuis la liste d'attente le %(day)s : une place s'est libérée") % {
-                "day": _day(timezone.now())
+                "day": day_label(timezone.now())
             }
         decision_record(registration=promoted, status=RegistrationStatus.SELECTED, reason=reason)
         notify_household(promoted, "promoted")
@@ -138,7 +133,7 @@ def registration_withdraw(*, registration: Registration, user: User) -> Registra
         return None
     held_a_place = registration.status == RegistrationStatus.SELECTED
     with translation.override(settings.LANGUAGE_CODE):
-        reason = _("Désistement le %(day)s") % {"day": _day(timezone.now())}
+        reason = _("Désistement le %(day)s") % {"day": day_label(timezone.now())}
     decision_record(
         registration=registration,
         status=RegistrationStatus.WITHDRAWN,
