@@ -123,26 +123,19 @@ def challenge_override_phase(
         raise ValidationError(_("Seul un défi publié et non archivé peut changer de phase."))
     if phase in (Phase.DRAFT, Phase.ARCHIVED):
         raise ValidationError(_("Utilisez la publication ou l'archivage pour cette phase."))
-    challenge.phase_override = phase
-    challenge.phase_override_note = note.strip()
-    challenge.phase_overridden_at = timezone.now()
-    challenge.phase_overridden_by = user
-    challenge.save(
-        update_fields=[
-            "phase_override",
-            "phase_override_note",
-            "phase_overridden_at",
-            "phase_overridden_by",
-        ]
-    )
-    return challenge
+    return _set_override(challenge, phase=phase, note=note.strip(), user=user)
 
 
 @transaction.atomic
 def challenge_clear_override(*, challenge: Challenge, user: User) -> Challenge:
     """Back to the phase the dates give; who removed it and when is kept."""
-    challenge.phase_override = ""
-    challenge.phase_override_note = ""
+    return _set_override(challenge, phase="", note="", user=user)
+
+
+def _set_override(challenge: Challenge, *, phase: str, note: str, user: User) -> Challenge:
+    """Record a forced phase (or its removal, with an empty phase) and who did it."""
+    challenge.phase_override = phase
+    challenge.phase_override_note = note
     challenge.phase_overridden_at = timezone.now()
     challenge.phase_overridden_by = user
     challenge.save(
