@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -368,28 +369,22 @@ def _load(
     return ctx, challenge_period, reference_period
 
 
+@dataclass(kw_only=True)
 class _Context:
-    def __init__(
-        self,
-        *,
-        challenge: Challenge,
-        today: dt.date,
-        registrations: list[tuple[Any, ...]],
-        meters: dict[int, list[engine.MeterInput]],
-        zone_of_department: dict[str, str],
-        dju: dict[str, engine.DegreeDays],
-        factors: _FactorTable,
-        weighings: dict[int, dict[str, list[tuple[dt.date, float]]]],
-    ) -> None:
-        self.challenge = challenge
-        self.today = today
-        self.registrations = registrations
-        self.meters = meters
-        self.zone_of_department = zone_of_department
-        self.dju = dju
-        self.factors = factors
-        self.weighings = weighings
-        self.themes = set(challenge.themes or [])
+    """Everything `_load` read for one challenge; the computations are its methods."""
+
+    challenge: Challenge
+    today: dt.date
+    registrations: list[tuple[Any, ...]]
+    meters: dict[int, list[engine.MeterInput]]
+    zone_of_department: dict[str, str]
+    dju: dict[str, engine.DegreeDays]
+    factors: _FactorTable
+    weighings: dict[int, dict[str, list[tuple[dt.date, float]]]]
+    themes: set[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.themes = set(self.challenge.themes or [])
 
     def ratios(self, chal: Period, ref: Period) -> dict[str, tuple[float | None, float | None]]:
         return {zone: (d.total(chal), d.total(ref)) for zone, d in self.dju.items()}
