@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api import challenges, measures, registrations, results, teams
+from api import challenges, events, measures, questionnaires, registrations, results, teams
 from api.routes import router
 
 api = NinjaAPI(
@@ -24,6 +24,8 @@ api.add_router("/", registrations.router)
 api.add_router("/", teams.router)
 api.add_router("/", results.router)
 api.add_router("/", measures.router)
+api.add_router("/", questionnaires.router)
+api.add_router("/", events.router)
 
 
 @api.exception_handler(ValidationError)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "territories",
     "challenges",
     "measures",
+    "questionnaires",
+    "events",
     "api",
 ]
 
@@ -144,7 +147,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet comes from its XStatic package (PyPI), served as static/leaflet/.
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("ELAN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -184,7 +188,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
-# Maps (used by later modules); OpenStreetMap by default.
+# Maps (Leaflet is served from the django-leaflet package, never a CDN);
+# OpenStreetMap tiles by default.
 ELAN_TILE_URL = env_str("ELAN_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 # Security. Defaults follow DEBUG: production gets the strict ones, and each

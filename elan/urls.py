@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("territories.urls")),
     path("", include("challenges.urls")),
     path("", include("measures.urls")),
+    path("", include("questionnaires.urls")),
+    path("", include("events.urls")),
     path("compte/", include("accounts.urls")),
     path("compte/", include("allauth.urls")),
     path("api/v1/", api.urls),

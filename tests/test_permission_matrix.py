@@ -20,7 +20,16 @@ from tests.matrix import ROLES, World, build_world
 
 # Namespaces and URL names that are ours (allauth's and the admin's own pages
 # are tested by their projects; a few of them are in the matrix all the same).
-OUR_NAMESPACES = {"territories", "accounts", "api", "api_tokens", "challenges", "measures"}
+OUR_NAMESPACES = {
+    "territories",
+    "accounts",
+    "api",
+    "api_tokens",
+    "challenges",
+    "measures",
+    "questionnaires",
+    "events",
+}
 
 
 def _collect_matrix() -> dict:

@@ -1,0 +1,56 @@
+"""Factories of events (shared by its tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from events.models import (
+    Event,
+    EventKind,
+    EventRegistration,
+    EventStatus,
+    EventTheme,
+    RegistrationStatus,
+    WorkshopTemplate,
+)
+from tests.factories import TerritoryFactory, UserFactory
+
+
+class WorkshopTemplateFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkshopTemplate
+
+    theme = EventTheme.WASTE
+    title = factory.Sequence(lambda n: f"Atelier compostage n° {n}")
+    summary = "Apprendre à composter chez soi."
+    duration_minutes = 120
+    default_capacity = 15
+
+
+class EventFactory(DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    territory = factory.SubFactory(TerritoryFactory)
+    kind = EventKind.WORKSHOP
+    theme = EventTheme.WASTE
+    title = factory.Sequence(lambda n: f"Atelier n° {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
+    place_name = "Salle des fêtes"
+    status = EventStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class EventRegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = EventRegistration
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    status = RegistrationStatus.CONFIRMED
+    confirmed_at = factory.LazyFunction(timezone.now)
