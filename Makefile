@@ -45,7 +45,7 @@ test: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events api elan
+	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events pledges api elan
 	$(VENV)/bin/pytest -n $${ELAN_TEST_WORKERS:-2} --dist loadfile -rs
 
 lint: $(VENV)/.dev
@@ -57,7 +57,7 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: $(VENV)/.dev
-	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events api elan
+	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events pledges api elan
 
 ## Production-like settings must pass Django's deployment checklist.
 check-deploy: $(VENV)/.base

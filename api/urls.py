@@ -5,7 +5,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api import challenges, events, measures, questionnaires, registrations, results, teams
+from api import (
+    challenges,
+    events,
+    measures,
+    pledges,
+    questionnaires,
+    registrations,
+    results,
+    teams,
+)
 from api.routes import router
 
 api = NinjaAPI(
@@ -26,6 +35,7 @@ api.add_router("/", results.router)
 api.add_router("/", measures.router)
 api.add_router("/", questionnaires.router)
 api.add_router("/", events.router)
+api.add_router("/", pledges.router)
 
 
 @api.exception_handler(ValidationError)

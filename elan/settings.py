@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "measures",
     "questionnaires",
     "events",
+    "pledges",
     "api",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("measures.urls")),
     path("", include("questionnaires.urls")),
     path("", include("events.urls")),
+    path("", include("pledges.urls")),
     path("compte/", include("accounts.urls")),
     path("compte/", include("allauth.urls")),
     path("api/v1/", api.urls),

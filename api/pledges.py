@@ -1,0 +1,5 @@
+"""Placeholder until the module lands (replaced by its owner)."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Placeholder until the module lands (replaced by its owner)."""
+
+urlpatterns: list = []
