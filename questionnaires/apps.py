@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class QuestionnairesConfig(AppConfig):
     name = "questionnaires"
     verbose_name = _("Questionnaires")
+
+    def ready(self) -> None:
+        from questionnaires import rgpd
+
+        rgpd.register()

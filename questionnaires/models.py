@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 GRID_MIN_SCORE = 0
@@ -41,6 +42,28 @@ class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
 
     def published(self) -> QuestionnaireQuerySet:
         return self.filter(status=Status.PUBLISHED)
+
+    def with_counts(self) -> QuestionnaireQuerySet:
+        """Annotate `question_count` (current questions) and `response_count`
+        with one subquery each: a list costs one query whatever its length."""
+        questions = (
+            Question.objects.filter(questionnaire=OuterRef("pk"), retired_at__isnull=True)
+            .order_by()
+            .values("questionnaire")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        responses = (
+            Response.objects.filter(questionnaire=OuterRef("pk"))
+            .order_by()
+            .values("questionnaire")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            question_count=Coalesce(Subquery(questions, output_field=models.IntegerField()), 0),
+            response_count=Coalesce(Subquery(responses, output_field=models.IntegerField()), 0),
+        )
 
 
 class Questionnaire(models.Model):
@@ -134,6 +157,11 @@ class Questionnaire(models.Model):
     def is_open(self) -> bool:
         return self.status == Status.PUBLISHED
 
+    @property
+    def question_kinds(self) -> tuple[str, ...]:
+        """The kinds of question this questionnaire may hold."""
+        return QUESTION_KINDS[Kind(self.kind)]
+
 
 class Axis(models.Model):
     """A section of a questionnaire; the five axes of a resilience grid."""
@@ -163,6 +191,19 @@ class QuestionKind(models.TextChoices):
 class QuestionQuerySet(models.QuerySet["Question"]):
     def current(self) -> QuestionQuerySet:
         return self.filter(retired_at__isnull=True)
+
+
+# A quiz is scored, so its questions have right answers; a grid scores 0–4.
+QUESTION_KINDS: dict[Kind, tuple[str, ...]] = {
+    Kind.QUIZ: (QuestionKind.SINGLE, QuestionKind.MULTIPLE),
+    Kind.SURVEY: (
+        QuestionKind.TEXT,
+        QuestionKind.SINGLE,
+        QuestionKind.MULTIPLE,
+        QuestionKind.SCALE,
+    ),
+    Kind.GRID: (QuestionKind.SCORE,),
+}
 
 
 class Question(models.Model):

@@ -104,3 +104,33 @@ rules.add_perm(
 )
 rules.add_perm("questionnaires.tag_answers", is_survey & manages)
 rules.add_perm("questionnaires.view_template", is_template & rules.is_authenticated)
+
+
+# --- one filling (Response): added with the answering views -----------------
+
+
+def _response(obj: Any) -> Any:
+    from questionnaires.models import Response
+
+    return obj if isinstance(obj, Response) else None
+
+
+@rules.predicate
+def is_my_response(user: Any, obj: Any) -> bool:
+    """Mine, or my household's (a challenge quiz is answered for the household)."""
+    response = _response(obj)
+    if response is None or not user.is_authenticated:
+        return False
+    if response.respondent_id == user.pk:
+        return True
+    return bool(response.household_id and response.household_id == user.household_id)
+
+
+@rules.predicate
+def manages_response(user: Any, obj: Any) -> bool:
+    response = _response(obj)
+    return response is not None and bool(manages(user, response.questionnaire))
+
+
+# Object: a Response. Nobody else ever sees one person's answers.
+rules.add_perm("questionnaires.view_response", is_my_response | manages_response)

@@ -83,3 +83,70 @@ class AnswerFactory(DjangoModelFactory):
 
     response = factory.SubFactory(ResponseFactory)
     question = factory.SubFactory(QuestionFactory)
+
+
+# --- answering (engineer Q2) ---------------------------------------------------------
+
+
+def survey_with_questions(**kwargs: object) -> Questionnaire:
+    """A published survey: a single choice (2 choices), a multiple choice
+    (3 choices), a scale 1–5 and a free text, in this order."""
+    kwargs.setdefault("title", "Enquête de voisinage")
+    survey = QuestionnaireFactory(kind=Kind.SURVEY, **kwargs)
+    single = QuestionFactory(questionnaire=survey, position=0, text="Avez-vous un jardin ?")
+    ChoiceFactory(question=single, position=0, text="Oui")
+    ChoiceFactory(question=single, position=1, text="Non")
+    multiple = QuestionFactory(
+        questionnaire=survey,
+        position=1,
+        kind=QuestionKind.MULTIPLE,
+        text="Que faites-vous déjà ?",
+    )
+    for i, text in enumerate(["Composter", "Acheter en vrac", "Réparer"]):
+        ChoiceFactory(question=multiple, position=i, text=text)
+    QuestionFactory(
+        questionnaire=survey,
+        position=2,
+        kind=QuestionKind.SCALE,
+        text="Êtes-vous prêt·e à changer vos habitudes ?",
+        scale_min=1,
+        scale_max=5,
+        scale_min_label="pas du tout",
+        scale_max_label="tout à fait",
+    )
+    QuestionFactory(
+        questionnaire=survey,
+        position=3,
+        kind=QuestionKind.TEXT,
+        text="Qu'est-ce qui vous aiderait ?",
+        required=False,
+    )
+    return survey
+
+
+def grid_with_axes(axes: int = 5, per_axis: int = 2, **kwargs: object) -> Questionnaire:
+    """A published grid: `axes` axes of `per_axis` SCORE questions, each with
+    five levels (choices with value 0..4)."""
+    kwargs.setdefault("title", "Autodiagnostic de résilience")
+    grid = QuestionnaireFactory(kind=Kind.GRID, **kwargs)
+    for a in range(axes):
+        axis = AxisFactory(questionnaire=grid, position=a, title=f"Axe n° {a + 1}")
+        for q in range(per_axis):
+            question = QuestionFactory(
+                questionnaire=grid,
+                axis=axis,
+                position=a * per_axis + q,
+                kind=QuestionKind.SCORE,
+                text=f"Question {q + 1} de l'axe {a + 1} ?",
+            )
+            for level in range(5):
+                ChoiceFactory(
+                    question=question, position=level, text=f"Niveau {level}", value=level
+                )
+    return grid
+
+
+def shipped_template(slug: str) -> Questionnaire:
+    """A template shipped by the data migration (tests/conftest.py puts them
+    back after a transactional test flushed the tables)."""
+    return Questionnaire.objects.templates().get(slug=slug)
