@@ -4,14 +4,19 @@ the workshop catalogue organisers create sessions from."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -95,6 +100,22 @@ class EventQuerySet(models.QuerySet["Event"]):
     def published(self) -> EventQuerySet:
         """Visible in agendas: published or cancelled (a cancellation is news)."""
         return self.exclude(status=EventStatus.DRAFT)
+
+    def with_seats(self) -> EventQuerySet:
+        """Annotate ``taken_seats`` (confirmed, not counting walk-ins) and
+        ``waiting_count``: the figures of « places restantes » in one query."""
+        return self.annotate(
+            taken_seats=models.Count(
+                "registrations",
+                filter=Q(
+                    registrations__status=RegistrationStatus.CONFIRMED,
+                    registrations__walk_in=False,
+                ),
+            ),
+            waiting_count=models.Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)
+            ),
+        )
 
 
 class Event(models.Model):
@@ -236,6 +257,52 @@ class Event(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == EventStatus.DRAFT
+
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.starts_at
+
+    def seats_taken(self) -> int:
+        """Confirmed seats (walk-ins come on top of the capacity); uses the
+        ``with_seats()`` annotation when present."""
+        annotated = getattr(self, "taken_seats", None)
+        if annotated is not None:
+            return int(annotated)
+        return self.registrations.filter(status=RegistrationStatus.CONFIRMED, walk_in=False).count()
+
+    def seats_left(self) -> int | None:
+        """None when the event has no limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken(), 0)
+
+    @property
+    def period_label(self) -> str:
+        """The dates as people say them: « samedi 12 décembre 2026 de 14 h à
+        17 h », or « du … à 9 h au … à 17 h » over several days."""
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        if start.date() == end.date():
+            return str(_("%(day)s de %(start)s à %(end)s")) % {
+                "day": date_format(start, "l j F Y"),
+                "start": hour_label(start),
+                "end": hour_label(end),
+            }
+        return str(_("du %(start_day)s à %(start)s au %(end_day)s à %(end)s")) % {
+            "start_day": date_format(start, "l j F Y"),
+            "start": hour_label(start),
+            "end_day": date_format(end, "l j F Y"),
+            "end": hour_label(end),
+        }
+
+
+def hour_label(moment: dt.datetime) -> str:
+    """« 14 h », « 14 h 30 » (French typography)."""
+    if moment.minute:
+        return gettext("%(hour)d h %(minute)02d") % {"hour": moment.hour, "minute": moment.minute}
+    return gettext("%(hour)d h") % {"hour": moment.hour}
+
 
 class RegistrationStatus(models.TextChoices):
     PENDING = "a_confirmer", _("Adresse e-mail à confirmer")
@@ -256,6 +323,32 @@ class Attendance(models.TextChoices):
     PRESENT = "present", _("Présent")
     ABSENT = "absent", _("Absent")
     EXCUSED = "excuse", _("Excusé")
+
+
+class EventRegistrationQuerySet(models.QuerySet["EventRegistration"]):
+    def with_rank(self) -> EventRegistrationQuerySet:
+        """Annotate ``rank``: the place on the waiting list (1 = next to get a
+        seat), None for the others; a subquery, not a query per row."""
+        ahead = (
+            EventRegistration.objects.filter(
+                event=models.OuterRef("event"), status=RegistrationStatus.WAITING
+            )
+            .filter(
+                Q(created_at__lt=models.OuterRef("created_at"))
+                | Q(created_at=models.OuterRef("created_at"), pk__lte=models.OuterRef("pk"))
+            )
+            .order_by()
+            .values("event")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            rank=models.Case(
+                models.When(status=RegistrationStatus.WAITING, then=models.Subquery(ahead)),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
 
 
 class EventRegistration(models.Model):
@@ -284,6 +377,8 @@ class EventRegistration(models.Model):
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EventRegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inscription à un événement")
@@ -333,6 +428,11 @@ class EventPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+    @property
+    def territory(self) -> Any:
+        """For the territory roles of events/rules.py (organisers manage photos)."""
+        return self.event.territory
 
 
 class CalendarFeed(models.Model):

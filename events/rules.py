@@ -69,3 +69,13 @@ rules.add_perm(
 rules.add_perm("events.manage_event", manages)  # object: the territory or the event
 rules.add_perm("events.view_stats", manages | is_regional_coordinator)
 rules.add_perm("events.use_calendar_feed", rules.is_authenticated)
+
+
+@rules.predicate
+def can_view_photo_event(user: Any, obj: Any) -> bool:
+    """A photo is seen by whoever sees its event (object: an EventPhoto)."""
+    event = getattr(obj, "event", None)
+    return isinstance(event, Event) and bool(user.has_perm("events.view_event", event))
+
+
+rules.add_perm("events.view_photo", can_view_photo_event)

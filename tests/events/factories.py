@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from events.models import (
     Event,
     EventKind,
+    EventPhoto,
     EventRegistration,
     EventStatus,
     EventTheme,
@@ -54,3 +56,28 @@ class EventRegistrationFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     status = RegistrationStatus.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
+    """A small real PNG (forms check that an upload is an image)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, (31, 111, 80)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class EventPhotoFactory(DjangoModelFactory):
+    class Meta:
+        model = EventPhoto
+
+    event = factory.SubFactory(
+        EventFactory,
+        starts_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2)),
+    )
+    image = factory.LazyFunction(
+        lambda: SimpleUploadedFile("atelier.png", png_bytes(), content_type="image/png")
+    )
+    alt_text = "Des participants autour du composteur"
