@@ -70,3 +70,19 @@ def factor_values(factor_set: FactorSet) -> dict[tuple[str, str], Decimal]:
         (kind, key): value
         for kind, key, value in factor_set.factors.values_list("kind", "key", "value")
     }
+
+
+# Travel modes of pledge activity reports (kind co2_par_km, keys = the values
+# of pledges.models.ActivityMode), shipped by 0004_mode_factors. CO2 avoided
+# by a km = car factor − mode factor (METHODOLOGY §6); « autre » is unknown
+# and left out of that computation.
+CAR_KEY = "voiture"
+TRAVEL_MODE_KEYS: tuple[str, ...] = (
+    "velo",
+    "marche",
+    "covoiturage",
+    "transport_commun",
+    "trottinette",
+    "autre",
+)
+MODES_WITHOUT_CO2_AVOIDED: frozenset[str] = frozenset({"autre"})

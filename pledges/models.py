@@ -8,6 +8,7 @@ commitment, so that a page or a widget never counts a million rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -174,6 +176,9 @@ class Campaign(models.Model):
     fulfilment_photo_alt = models.CharField(
         _("description de la photo"), max_length=250, blank=True
     )
+    fulfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -205,6 +210,52 @@ class Campaign(models.Model):
             if self.participants_goal
             else 0.0
         )
+
+    @property
+    def action_phrase(self) -> str:
+        """The action as it reads after « s'engagent à » (first letter lowered)."""
+        return self.action[:1].lower() + self.action[1:]
+
+    @property
+    def quantity_progress(self) -> float:
+        if not self.quantity_goal:
+            return 0.0
+        return min(1.0, float(self.quantity_total / self.quantity_goal))
+
+    def is_past_deadline(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.deadline
+
+    def accepts_commitments(self, now: dt.datetime | None = None) -> bool:
+        """Open (or reached, people may still join) and before the deadline —
+        whether or not the daily close_expired_campaigns command has run."""
+        return self.is_open and not self.is_past_deadline(now)
+
+    def is_closed(self, now: dt.datetime | None = None) -> bool:
+        """Shown as closed: expired, fulfilled, or open past its deadline."""
+        return self.status in (CampaignStatus.EXPIRED, CampaignStatus.FULFILLED) or (
+            self.is_open and self.is_past_deadline(now)
+        )
+
+    def threshold_met(self) -> bool:
+        if self.participants_count < self.participants_goal:
+            return False
+        return not self.quantity_goal or self.quantity_total >= self.quantity_goal
+
+    @property
+    def domains(self) -> list[str]:
+        """The accepted e-mail domains, lower case, without blanks."""
+        return [d.strip().lower() for d in self.allowed_domains.split(",") if d.strip()]
+
+    @property
+    def restricted_by_code(self) -> bool:
+        """An organisation campaign without a domain list is entered with its code."""
+        return self.audience == Audience.ORGANISATION and not self.domains
+
+    @property
+    def organisation_name(self) -> str:
+        if self.operation_id and self.operation and self.operation.organisation:
+            return self.operation.organisation
+        return self.sponsor.name
 
 
 class CommitmentStatus(models.TextChoices):
@@ -240,6 +291,8 @@ class Commitment(models.Model):
     # The personal, password-less link of activity reports.
     report_token = models.CharField(max_length=40, unique=True, default=_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the last confirmation link went out: a link is valid 7 days from it.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
@@ -283,6 +336,8 @@ class FieldProposal(models.Model):
     commitment = models.OneToOneField(
         Commitment, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal"
     )
+    # A double tap, or a tablet sending its queue again, carries the same key.
+    client_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -332,3 +387,22 @@ class ActivityReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.mode} {self.km or ''}"
+
+
+class CommuneTally(models.Model):
+    """Confirmed commitments of a campaign in one commune, moved with the
+    campaign's counter: the map reads a few hundred rows, not a million."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
+    commune = models.ForeignKey("territories.Commune", on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("engagements d'une commune")
+        verbose_name_plural = _("engagements par commune")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "commune"], name="one_tally_per_commune")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}: {self.count}"

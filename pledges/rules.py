@@ -55,3 +55,6 @@ rules.add_perm("pledges.view_figures", manages | is_regional_coordinator | is_sp
 rules.add_perm("pledges.confirm_counterpart", is_announced & (is_sponsor_contact | manages))
 # The sponsor's page lists the campaigns a user sponsors, whatever the territory.
 rules.add_perm("pledges.view_sponsor_page", rules.is_authenticated)
+# The embeddable widget: one cached rendering for everyone, so only what any
+# visitor may see (an announced campaign of a published territory).
+rules.add_perm("pledges.embed_campaign", is_announced & is_published)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -50,3 +51,24 @@ class CommitmentFactory(DjangoModelFactory):
     consent = True
     status = CommitmentStatus.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class ActivityReportFactory(DjangoModelFactory):
+    """A report of a bike ride (does not move the campaign's counter: the
+    service does; tests that need the counter set it)."""
+
+    class Meta:
+        model = "pledges.ActivityReport"
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    mode = "velo"
+    km = Decimal("10")
+
+
+class FieldProposalFactory(DjangoModelFactory):
+    class Meta:
+        model = "pledges.FieldProposal"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    outcome = "refus"
