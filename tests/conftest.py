@@ -83,6 +83,13 @@ def _test_settings(settings, tmp_path):
 _MIGRATION_DATA = [
     ("challenges.migrations.0002_ecogestes_catalogue", "load_catalogue", "challenges.EcoGesture"),
     ("measures.migrations.0003_default_factors", "create_defaults", "measures.FactorSet"),
+    (
+        "questionnaires.migrations.0002_shipped_templates",
+        "load_templates",
+        "questionnaires.Questionnaire",
+    ),
+    ("events.migrations.0002_workshop_catalogue", "load_catalogue", "events.WorkshopTemplate"),
+    ("measures.migrations.0004_mode_factors", "add_mode_factors", "measures.FactorSet"),
 ]
 
 
@@ -99,6 +106,9 @@ def _migration_data(request):
 
     from django.apps import apps
 
-    for module, function, label in _MIGRATION_DATA:
-        if not apps.get_model(label).objects.exists():
-            getattr(importlib.import_module(module), function)(apps, None)
+    # Decide before loading: 0004 completes the set that 0003 creates.
+    missing = [
+        (m, f) for m, f, label in _MIGRATION_DATA if not apps.get_model(label).objects.exists()
+    ]
+    for module, function in missing:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -29,6 +29,7 @@ OUR_NAMESPACES = {
     "measures",
     "questionnaires",
     "events",
+    "pledges",
 }
 
 
