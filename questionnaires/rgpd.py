@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from accounts.rgpd import Row, register_eraser, register_section
-from questionnaires.models import Answer, Kind, Response
+from questionnaires.models import Answer, Kind, Questionnaire, Response
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -84,6 +84,7 @@ def erase(user: User) -> None:
     Answer.objects.filter(response__respondent=user).exclude(text="").update(text="")
     Response.objects.filter(respondent=user).update(respondent=None)
     Response.objects.filter(interviewer=user).update(interviewer=None)
+    Questionnaire.interviewers.through.objects.filter(user=user).delete()
 
 
 def register() -> None:

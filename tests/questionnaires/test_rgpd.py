@@ -82,3 +82,10 @@ def test_free_texts_a_person_typed_for_themselves_are_emptied(territory, organis
     account_erase(user=organiser)
     assert not response.answers.exclude(text="").exists()
     assert response.answers.filter(number=3).exists()
+
+
+def test_an_erased_volunteer_is_no_longer_an_interviewer(territory, member):
+    survey = survey_with_questions(territory=territory)
+    survey.interviewers.add(member)
+    account_erase(user=member)
+    assert not survey.interviewers.exists()
