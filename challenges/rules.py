@@ -102,6 +102,8 @@ rules.add_perm(
 rules.add_perm("challenges.add_challenge", manages)  # object: the territory
 rules.add_perm("challenges.manage_challenge", manages)
 rules.add_perm("challenges.register", rules.is_authenticated)
+# Views look registrations up by the user's own household only.
+rules.add_perm("challenges.view_own_registrations", rules.is_authenticated)
 rules.add_perm("challenges.view_registration", is_registered | manages)
 rules.add_perm("challenges.view_team", in_team | captains | manages)
 rules.add_perm("challenges.lead_team", captains | manages)

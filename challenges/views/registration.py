@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Household, User
 from challenges.forms.registration import DecisionForm, RegistrationForm, RegistrationOptionsForm
@@ -151,6 +151,25 @@ def withdraw(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     return _to("registration", challenge)
 
 
+@require_GET
+@permission_required("challenges.view_own_registrations")
+def my_challenges(request: HttpRequest) -> HttpResponse:
+    """The challenges of the user's household, for « Mon espace » (loaded there
+    by HTMX, so that accounts never imports challenges) or as a page."""
+    user = _user(request)
+    registrations = (
+        Registration.objects.filter(household_id=user.household_id)
+        .select_related("challenge__territory", "team")
+        .order_by("-challenge__starts_on", "pk")
+        if user.household_id
+        else Registration.objects.none()
+    )
+    context = {"registrations": registrations, "statuses": RegistrationStatus}
+    if request.htmx:  # type: ignore[attr-defined]
+        return TemplateResponse(request, "challenges/registration/_mine.html", context)
+    return TemplateResponse(request, "challenges/registration/mine.html", context)
+
+
 @require_http_methods(["GET"])
 @permission_required(MANAGE, _challenge, visible=VIEW)
 def candidates(request: HttpRequest, challenge: Challenge) -> HttpResponse:
@@ -234,6 +253,7 @@ def decide(request: HttpRequest, registration: Registration) -> HttpResponse:
 PREFIX = "t/<slug:slug>/defis/<slug:challenge>/"
 
 urlpatterns = [
+    path("compte/defis/", my_challenges, name="my_challenges"),
     path(f"{PREFIX}inscription/", register, name="register"),
     path(f"{PREFIX}mon-inscription/", registration_detail, name="registration"),
     path(f"{PREFIX}mon-inscription/desister/", withdraw, name="withdraw"),

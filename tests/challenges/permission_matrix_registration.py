@@ -13,6 +13,9 @@ ORGANISER = statuses(403, anonymous=302, organiser=200, admin=200)
 ORGANISER_POST = statuses(403, anonymous=302, organiser=302, admin=302)
 
 MATRIX = {
+    # Any logged-in person sees the challenges of their own household (none
+    # for those without one).
+    "challenges:my_challenges": Spec(statuses(200, anonymous=302)),
     # The world's challenge is running: registered households are sent to their
     # registration, everyone else gets the « inscriptions fermées » page.
     "challenges:register": Spec(statuses(403, anonymous=302, member=302, captain=302), challenge),
