@@ -17,7 +17,11 @@ from tests.factories import (
     WeighingFactory,
 )
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Read at each use: a run that crosses midnight must not compare
+    # yesterday's date with the server's today.
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -38,7 +42,7 @@ def post(api, path: str, body: dict):  # type: ignore[no-untyped-def]
 def reading(meter, **values) -> dict:  # type: ignore[no-untyped-def]
     body = {
         "meter_id": meter.pk,
-        "read_on": TODAY.isoformat(),
+        "read_on": today().isoformat(),
         "value": "1042",
         "client_key": "appli-7f3a9c",
     }
@@ -46,7 +50,7 @@ def reading(meter, **values) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_a_reading_is_created_then_the_same_key_returns_it(api, meter):
-    ReadingFactory(meter=meter, read_on=TODAY - dt.timedelta(days=7), value=1000)
+    ReadingFactory(meter=meter, read_on=today() - dt.timedelta(days=7), value=1000)
     first = post(api, "readings", reading(meter))
     assert first.status_code == 201
     assert first.json()["register"] == "base"
@@ -73,7 +77,7 @@ def test_another_household_meter_is_not_found(api):
 
 
 def test_a_decreasing_index_is_refused_in_french_unless_marked(api, meter):
-    ReadingFactory(meter=meter, read_on=TODAY - dt.timedelta(days=7), value=5000)
+    ReadingFactory(meter=meter, read_on=today() - dt.timedelta(days=7), value=5000)
     refused = post(api, "readings", reading(meter))
     assert refused.status_code == 400
     assert "Un index ne diminue pas" in refused.json()["message"]
@@ -82,8 +86,8 @@ def test_a_decreasing_index_is_refused_in_french_unless_marked(api, meter):
 
 
 def test_an_unusual_value_needs_confirm_unusual(api, meter):
-    ReadingFactory(meter=meter, read_on=TODAY - dt.timedelta(days=20), value=1000)
-    ReadingFactory(meter=meter, read_on=TODAY - dt.timedelta(days=10), value=1010)
+    ReadingFactory(meter=meter, read_on=today() - dt.timedelta(days=20), value=1000)
+    ReadingFactory(meter=meter, read_on=today() - dt.timedelta(days=10), value=1010)
     asked = post(api, "readings", reading(meter, value="1500"))
     assert asked.status_code == 400
     assert "Je confirme cette valeur" in asked.json()["message"]
@@ -95,7 +99,7 @@ def test_an_unusual_value_needs_confirm_unusual(api, meter):
 @pytest.mark.parametrize(
     ("values", "status"),
     [
-        ({"read_on": (TODAY + dt.timedelta(days=2)).isoformat()}, 400),
+        ({"read_on": (today() + dt.timedelta(days=2)).isoformat()}, 400),
         ({"register": "hp"}, 400),
         ({"register": "nuit"}, 422),
         ({"kind": "magie"}, 422),
@@ -124,7 +128,7 @@ def registration(member, territory):  # type: ignore[no-untyped-def]
 def weighing(registration, **values) -> dict:  # type: ignore[no-untyped-def]
     body = {
         "registration_id": registration.pk,
-        "weighed_on": TODAY.isoformat(),
+        "weighed_on": today().isoformat(),
         "flow": "omr",
         "kg": "3.5",
         "client_key": "balance-0001",
@@ -152,7 +156,7 @@ def test_zero_kg_is_a_weighing(api, registration):
         ({"kg": "-1"}, 422),
         ({"kg": "501"}, 422),
         ({"flow": "gravats"}, 422),
-        ({"weighed_on": (TODAY + dt.timedelta(days=1)).isoformat()}, 400),
+        ({"weighed_on": (today() + dt.timedelta(days=2)).isoformat()}, 400),
         ({"weighed_on": "2001-01-01"}, 400),
     ],
 )

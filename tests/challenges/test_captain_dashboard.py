@@ -25,7 +25,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Read at each use: a run that crosses midnight must not compare
+    # yesterday's date with the server's today.
+    return timezone.localdate()
 
 
 def text(response) -> str:
@@ -67,8 +71,8 @@ def join(team: Team, name: str, *, days_ago: int | None = None, **kwargs) -> Reg
     )
     if days_ago is not None:
         meter = MeterFactory(household=registration.household, label="Gaz")
-        ReadingFactory(meter=meter, read_on=TODAY - dt.timedelta(days=days_ago), value=4321)
-        WeighingFactory(registration=registration, weighed_on=TODAY - dt.timedelta(days=days_ago))
+        ReadingFactory(meter=meter, read_on=today() - dt.timedelta(days=days_ago), value=4321)
+        WeighingFactory(registration=registration, weighed_on=today() - dt.timedelta(days=days_ago))
     return registration
 
 

@@ -19,11 +19,15 @@ from measures import services
 from measures.models import Reading
 from tests.factories import ChallengeFactory, MeterFactory, ReadingFactory, RegistrationFactory
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Read at each use: a run that crosses midnight must not compare
+    # yesterday's date with the server's today.
+    return timezone.localdate()
 
 
 def days_ago(n: int) -> dt.date:
-    return TODAY - dt.timedelta(days=n)
+    return today() - dt.timedelta(days=n)
 
 
 @pytest.fixture
@@ -52,7 +56,7 @@ def url(challenge) -> str:  # type: ignore[no-untyped-def]
 
 
 def post_data(meter, *, key: str = "cle-1", **values) -> dict:  # type: ignore[no-untyped-def]
-    data = {"meter": meter.pk, "read_on": TODAY.isoformat(), "kind": "normal", "client_key": key}
+    data = {"meter": meter.pk, "read_on": today().isoformat(), "kind": "normal", "client_key": key}
     data.update(values)
     return {(k if k == "meter" else f"m{meter.pk}-{k}"): v for k, v in data.items()}
 
@@ -71,7 +75,7 @@ def test_it_shows_each_meter_with_its_last_index_and_how_to_read_it(
     assert "dernier index 1250 m³" in page
     assert "ignorez les chiffres rouges" in page
     assert f'name="m{meter.pk}-client_key"' in page
-    assert f'value="{TODAY.isoformat()}"' in page  # the date defaults to today
+    assert f'value="{today().isoformat()}"' in page  # the date defaults to today
 
 
 def test_a_reading_is_saved_with_the_consumption_since_the_last_one(
@@ -84,7 +88,7 @@ def test_a_reading_is_saved_with_the_consumption_since_the_last_one(
     assert "42 m³ consommés depuis le relevé du" in response.content.decode()
     assert "(14 jours)" in response.content.decode()
     reading = Reading.objects.get(value=Decimal("1042"))
-    assert (reading.read_on, reading.entered_by, reading.kind) == (TODAY, member, "normal")
+    assert (reading.read_on, reading.entered_by, reading.kind) == (today(), member, "normal")
     assert Challenge.objects.get(pk=challenge.pk).data_version == version + 1
 
 
@@ -161,7 +165,7 @@ def test_a_double_submit_saves_one_reading(member_client, challenge, meter):
 def test_a_second_reading_the_same_day_replaces_the_first_but_keeps_it(
     member_client, challenge, meter
 ):
-    old = ReadingFactory(meter=meter, read_on=TODAY, value=Decimal("1500"))
+    old = ReadingFactory(meter=meter, read_on=today(), value=Decimal("1500"))
     assert member_client.post(url(challenge), post_data(meter, base="1510")).status_code == 302
     new = Reading.objects.get(value=1510)
     old.refresh_from_db()
@@ -181,8 +185,8 @@ def test_a_superseded_reading_is_ignored_by_the_decrease_check(member_client, ch
 @pytest.mark.parametrize(
     ("read_on", "message"),
     [
-        (TODAY + dt.timedelta(days=1), "ne peut pas être dans le futur"),
-        (TODAY - dt.timedelta(days=800), "ne peut pas précéder le"),
+        (today() + dt.timedelta(days=2), "ne peut pas être dans le futur"),
+        (today() - dt.timedelta(days=800), "ne peut pas précéder le"),
     ],
 )
 def test_a_date_in_the_future_or_too_far_back_is_refused(
@@ -250,7 +254,7 @@ def test_peak_and_off_peak_are_entered_together_or_not_at_all(member_client, cha
     good = member_client.post(url(challenge), post_data(linky, hp="520", hc="310"), follow=True)
     assert "20 kWh consommés" in good.content.decode()
     assert "10 kWh consommés" in good.content.decode()
-    assert Reading.objects.filter(read_on=TODAY).count() == 2
+    assert Reading.objects.filter(read_on=today()).count() == 2
 
 
 def test_another_household_meter_cannot_be_posted_to(member_client, challenge):
@@ -304,7 +308,7 @@ def test_the_service_returns_the_existing_reading_for_a_known_key(meter, member)
     first = services.reading_add(
         meter=meter,
         register="base",
-        read_on=TODAY,
+        read_on=today(),
         value=Decimal(5),
         kind="normal",
         user=member,
@@ -313,7 +317,7 @@ def test_the_service_returns_the_existing_reading_for_a_known_key(meter, member)
     again = services.reading_add(
         meter=meter,
         register="base",
-        read_on=TODAY,
+        read_on=today(),
         value=Decimal(6),
         kind="normal",
         user=member,
@@ -327,7 +331,7 @@ def test_the_service_refuses_a_register_the_meter_does_not_have(meter, member):
         services.reading_add(
             meter=meter,
             register="hp",
-            read_on=TODAY,
+            read_on=today(),
             value=Decimal(5),
             kind="normal",
             user=member,

@@ -13,7 +13,11 @@ from challenges.models import Challenge
 from measures.models import Weighing
 from tests.factories import ChallengeFactory, RegistrationFactory, WeighingFactory
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Read at each use: a run that crosses midnight must not compare
+    # yesterday's date with the server's today.
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -45,7 +49,7 @@ def edit_url(challenge, weighing) -> str:  # type: ignore[no-untyped-def]
 
 
 def day(**kgs: str) -> dict:
-    return {"weighed_on": TODAY.isoformat(), "client_key": "pesee-1", **kgs}
+    return {"weighed_on": today().isoformat(), "client_key": "pesee-1", **kgs}
 
 
 def test_the_page_gives_the_rhythm_and_a_field_per_flow(member_client, challenge):
@@ -54,7 +58,7 @@ def test_the_page_gives_the_rhythm_and_a_field_per_flow(member_client, challenge
     for label in ["Ordures ménagères résiduelles (kg)", "Verre (kg)", "Biodéchets (kg)"]:
         assert label in page
     assert 'inputmode="decimal"' in page
-    assert f'value="{TODAY.isoformat()}"' in page
+    assert f'value="{today().isoformat()}"' in page
 
 
 def test_a_weighing_day_saves_the_weighed_flows_only(member_client, challenge, registration):
@@ -78,7 +82,7 @@ def test_an_empty_form_is_refused(member_client, challenge):
         (day(omr="-1"), "supérieure ou égale à 0"),
         (day(omr="600"), "inférieure ou égale à 500"),
         (day(omr="lourd"), "Saisissez un nombre"),
-        ({**day(omr="2"), "weighed_on": (TODAY + dt.timedelta(days=1)).isoformat()}, "futur"),
+        ({**day(omr="2"), "weighed_on": (today() + dt.timedelta(days=2)).isoformat()}, "futur"),
         ({**day(omr="2"), "weighed_on": "2001-01-01"}, "pendant le défi"),
     ],
 )
@@ -99,7 +103,7 @@ def test_a_double_submit_saves_once(member_client, challenge):
 def test_weighing_the_same_flow_again_the_same_day_keeps_the_first_as_history(
     member_client, challenge, registration
 ):
-    first = WeighingFactory(registration=registration, weighed_on=TODAY, flow="omr", kg=2)
+    first = WeighingFactory(registration=registration, weighed_on=today(), flow="omr", kg=2)
     member_client.post(url(challenge), day(omr="2,5"))
     first.refresh_from_db()
     assert first.superseded_by is not None
@@ -107,10 +111,10 @@ def test_weighing_the_same_flow_again_the_same_day_keeps_the_first_as_history(
 
 
 def test_a_correction_keeps_the_old_value(member_client, challenge, registration):
-    old = WeighingFactory(registration=registration, weighed_on=TODAY, flow="verre", kg=9)
+    old = WeighingFactory(registration=registration, weighed_on=today(), flow="verre", kg=9)
     page = member_client.get(url(challenge)).content.decode()
     assert edit_url(challenge, old) in page
-    data = {"weighed_on": TODAY.isoformat(), "kg": "0,9", "client_key": "corr-1"}
+    data = {"weighed_on": today().isoformat(), "kg": "0,9", "client_key": "corr-1"}
     assert member_client.post(edit_url(challenge, old), data).status_code == 302
     old.refresh_from_db()
     new = Weighing.objects.get(superseded_by__isnull=True)
@@ -119,8 +123,8 @@ def test_a_correction_keeps_the_old_value(member_client, challenge, registration
 
 
 def test_a_correction_to_another_day_supersedes_the_old_row(member_client, challenge, registration):
-    old = WeighingFactory(registration=registration, weighed_on=TODAY, flow="omr", kg=4)
-    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    old = WeighingFactory(registration=registration, weighed_on=today(), flow="omr", kg=4)
+    yesterday = (today() - dt.timedelta(days=1)).isoformat()
     data = {"weighed_on": yesterday, "kg": "4", "client_key": "corr-2"}
     member_client.post(edit_url(challenge, old), data)
     old.refresh_from_db()
@@ -131,8 +135,8 @@ def test_a_correction_to_another_day_supersedes_the_old_row(member_client, chall
 
 
 def test_a_bad_correction_is_refused(member_client, challenge, registration):
-    old = WeighingFactory(registration=registration, weighed_on=TODAY, flow="omr", kg=4)
-    data = {"weighed_on": TODAY.isoformat(), "kg": "-2", "client_key": "corr-3"}
+    old = WeighingFactory(registration=registration, weighed_on=today(), flow="omr", kg=4)
+    data = {"weighed_on": today().isoformat(), "kg": "-2", "client_key": "corr-3"}
     assert member_client.post(edit_url(challenge, old), data).status_code == 400
     assert Weighing.objects.count() == 1
 
@@ -157,6 +161,6 @@ def test_the_list_queries_do_not_grow_with_the_weighings(
     member_client, challenge, registration, django_assert_max_num_queries
 ):
     for n in range(25):
-        WeighingFactory(registration=registration, weighed_on=TODAY - dt.timedelta(days=n))
+        WeighingFactory(registration=registration, weighed_on=today() - dt.timedelta(days=n))
     with django_assert_max_num_queries(10):
         assert member_client.get(url(challenge)).status_code == 200

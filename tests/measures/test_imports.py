@@ -26,9 +26,15 @@ from tests.factories import (
     WeighingFactory,
 )
 
-TODAY = timezone.localdate()
-D1 = TODAY - dt.timedelta(days=20)
-D2 = TODAY - dt.timedelta(days=5)
+
+def today() -> dt.date:
+    # Read at each use: a run that crosses midnight must not compare
+    # yesterday's date with the server's today.
+    return timezone.localdate()
+
+
+D1 = today() - dt.timedelta(days=20)
+D2 = today() - dt.timedelta(days=5)
 
 
 def fr(day: dt.date) -> str:
@@ -178,7 +184,7 @@ def test_weighing_errors(challenge, martin):
         f"Famille Martin;{fr(D1)};plastique;3\n"
         f"Famille Martin;{fr(D1)};verre;-2\n"
         f"Famille Martin;{fr(D1)};verre;501\n"
-        f"Famille Martin;{fr(TODAY + dt.timedelta(days=2))};verre;1\n"
+        f"Famille Martin;{fr(today() + dt.timedelta(days=2))};verre;1\n"
     ).encode()
     report = import_preview(challenge=challenge, kind="pesees", data=data, filename="p.csv")
     messages = [" ".join(r.errors) for r in report.rows]

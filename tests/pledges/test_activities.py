@@ -25,7 +25,11 @@ from tests.pledges.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Read at each use: a run that crosses midnight must not compare
+    # yesterday's date with the server's today.
+    return timezone.localdate()
 
 
 def _at(day: dt.date) -> dt.datetime:
@@ -39,8 +43,8 @@ def campaign(territory):  # type: ignore[no-untyped-def]
         territory=territory,
         reports_activities=True,
         participants_goal=2,
-        published_at=_at(TODAY - dt.timedelta(days=9)),
-        deadline=_at(TODAY + dt.timedelta(days=20)),
+        published_at=_at(today() - dt.timedelta(days=9)),
+        deadline=_at(today() + dt.timedelta(days=20)),
     )
 
 
@@ -50,7 +54,7 @@ def commitment(campaign):  # type: ignore[no-untyped-def]
 
 
 def report(commitment, km="12", mode="velo", day=None, **kwargs):  # type: ignore[no-untyped-def]
-    values = {"day": day or TODAY, "mode": mode, "km": None if km is None else Decimal(km)}
+    values = {"day": day or today(), "mode": mode, "km": None if km is None else Decimal(km)}
     values.update(kwargs)
     return activities.activity_report_create(commitment=commitment, **values)
 
@@ -99,23 +103,23 @@ def _codes(error: ValidationError) -> dict[str, list[str | None]]:
     return {name: [e.code for e in errors] for name, errors in error.error_dict.items()}
 
 
-def check(campaign, day=TODAY, mode="velo", km="10", count=None, confirmed=False):  # type: ignore[no-untyped-def]
+def check(campaign, day=None, mode="velo", km="10", count=None, confirmed=False):  # type: ignore[no-untyped-def]
     activities.report_check(
         campaign=campaign,
-        day=day,
+        day=day or today(),
         mode=mode,
         km=None if km is None else Decimal(km),
         count=count,
         confirmed=confirmed,
-        today=TODAY,
+        today=today(),
     )
 
 
 @pytest.mark.parametrize(
     ("day", "code"),
     [
-        (TODAY + dt.timedelta(days=1), "future"),
-        (TODAY - dt.timedelta(days=10), "before"),
+        (today() + dt.timedelta(days=2), "future"),
+        (today() - dt.timedelta(days=10), "before"),
     ],
 )
 def test_it_refuses_a_date_outside_the_campaign(campaign, day, code) -> None:  # type: ignore[no-untyped-def]
@@ -125,9 +129,9 @@ def test_it_refuses_a_date_outside_the_campaign(campaign, day, code) -> None:  #
 
 
 def test_it_refuses_a_date_after_the_deadline_and_its_week_of_grace(campaign) -> None:  # type: ignore[no-untyped-def]
-    campaign.deadline = _at(TODAY - dt.timedelta(days=8))
-    campaign.published_at = _at(TODAY - dt.timedelta(days=30))
-    last_day = TODAY - dt.timedelta(days=1)
+    campaign.deadline = _at(today() - dt.timedelta(days=8))
+    campaign.published_at = _at(today() - dt.timedelta(days=30))
+    last_day = today() - dt.timedelta(days=1)
     activities.report_check(
         campaign=campaign,
         day=last_day,
@@ -179,7 +183,7 @@ def test_the_question_says_what_was_typed(campaign) -> None:  # type: ignore[no-
 
 def test_an_absurd_value_with_another_error_is_not_only_a_question(campaign) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(activities.ActivityRefused) as refused:
-        check(campaign, day=TODAY + dt.timedelta(days=1), km="350")
+        check(campaign, day=today() + dt.timedelta(days=1), km="350")
     assert not activities.needs_confirmation(refused.value)
 
 
@@ -231,7 +235,7 @@ def test_the_quantity_goal_is_reached_by_reports(campaign, commitment) -> None: 
     )
     report(commitment, km="60")
     assert refreshed(campaign).status == CampaignStatus.OPEN
-    report(commitment, km="45", day=TODAY - dt.timedelta(days=1))
+    report(commitment, km="45", day=today() - dt.timedelta(days=1))
     campaign = refreshed(campaign)
     assert campaign.status == CampaignStatus.REACHED
     assert campaign.quantity_total == Decimal(105)
@@ -270,10 +274,11 @@ def test_a_campaign_without_reports_refuses_them(campaign, commitment) -> None: 
 
 def test_reporting_closes_a_week_after_the_deadline(campaign, commitment) -> None:  # type: ignore[no-untyped-def]
     Campaign.objects.filter(pk=campaign.pk).update(
-        deadline=_at(TODAY - dt.timedelta(days=8)), published_at=_at(TODAY - dt.timedelta(days=40))
+        deadline=_at(today() - dt.timedelta(days=8)),
+        published_at=_at(today() - dt.timedelta(days=40)),
     )
     with pytest.raises(activities.ActivityRefused, match="closes depuis"):
-        report(commitment, day=TODAY - dt.timedelta(days=10))
+        report(commitment, day=today() - dt.timedelta(days=10))
 
 
 def test_deleting_a_report_takes_it_off_the_total(campaign, commitment) -> None:  # type: ignore[no-untyped-def]
@@ -321,12 +326,12 @@ def test_the_participation_rate(campaign, commitment) -> None:  # type: ignore[n
     Campaign.objects.filter(pk=campaign.pk).update(participants_count=2)
     campaign.refresh_from_db()
     for days_ago in (0, 1, 2):
-        ActivityReportFactory(commitment=commitment, date=TODAY - dt.timedelta(days=days_ago))
+        ActivityReportFactory(commitment=commitment, date=today() - dt.timedelta(days=days_ago))
     # Two reports the same day count as one day; a withdrawn person's reports do not count.
-    ActivityReportFactory(commitment=other, date=TODAY, mode="velo")
-    ActivityReportFactory(commitment=other, date=TODAY, mode="marche")
+    ActivityReportFactory(commitment=other, date=today(), mode="velo")
+    ActivityReportFactory(commitment=other, date=today(), mode="marche")
     gone = CommitmentFactory(campaign=campaign, status=CommitmentStatus.WITHDRAWN)
-    ActivityReportFactory(commitment=gone, date=TODAY)
+    ActivityReportFactory(commitment=gone, date=today())
     summary = activities.activity_summary(campaign)
     # 4 active person-days / (2 participants × 10 days) = 0.2
     assert summary.days == 10
@@ -372,7 +377,9 @@ def test_the_campaigns_of_an_operation_are_ranked(territory) -> None:  # type: i
 
 def test_personal_totals(campaign, commitment) -> None:  # type: ignore[no-untyped-def]
     ActivityReportFactory(commitment=commitment, km=Decimal(12))
-    ActivityReportFactory(commitment=commitment, km=Decimal(35), date=TODAY - dt.timedelta(days=1))
+    ActivityReportFactory(
+        commitment=commitment, km=Decimal(35), date=today() - dt.timedelta(days=1)
+    )
     ActivityReportFactory(commitment=CommitmentFactory(campaign=campaign), km=Decimal(99))
     mine = activities.personal_totals(commitment)
     assert mine.km == 47
@@ -427,7 +434,7 @@ def test_the_figures_take_the_same_queries_whatever_the_data(
 
 def test_the_sponsor_figures(campaign, territory) -> None:  # type: ignore[no-untyped-def]
     crest = territory.communes.first()
-    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    monday = today() - dt.timedelta(days=today().weekday())
     CommitmentFactory(campaign=campaign, commune=crest, confirmed_at=_at(monday))
     CommitmentFactory(campaign=campaign, commune=crest, confirmed_at=_at(monday))
     CommitmentFactory(campaign=campaign, confirmed_at=_at(monday - dt.timedelta(days=14)))
@@ -448,7 +455,7 @@ def test_the_sponsor_figures(campaign, territory) -> None:  # type: ignore[no-un
 
 
 def test_co2_follows_the_current_factor_version(campaign, commitment) -> None:  # type: ignore[no-untyped-def]
-    newer = FactorSet.objects.create(name="2026", valid_from=TODAY - dt.timedelta(days=1))
+    newer = FactorSet.objects.create(name="2026", valid_from=today() - dt.timedelta(days=1))
     Factor.objects.create(
         factor_set=newer,
         kind="co2_par_km",

@@ -17,7 +17,11 @@ from tests.pledges.factories import CampaignFactory, CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Read at each use: a run that crosses midnight must not compare
+    # yesterday's date with the server's today.
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -186,7 +190,12 @@ def participant(campaign):  # type: ignore[no-untyped-def]
 
 
 def activity(**overrides):  # type: ignore[no-untyped-def]
-    body = {"date": TODAY.isoformat(), "mode": "velo", "km": "12", "client_key": str(uuid.uuid4())}
+    body = {
+        "date": today().isoformat(),
+        "mode": "velo",
+        "km": "12",
+        "client_key": str(uuid.uuid4()),
+    }
     body.update(overrides)
     return body
 

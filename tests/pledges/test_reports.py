@@ -17,7 +17,11 @@ from tests.pledges.factories import ActivityReportFactory, CampaignFactory, Comm
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    # Read at each use: a run that crosses midnight must not compare
+    # yesterday's date with the server's today.
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -42,7 +46,7 @@ def url(commitment) -> str:  # type: ignore[no-untyped-def]
 
 def data(**overrides):  # type: ignore[no-untyped-def]
     values = {
-        "date": TODAY.isoformat(),
+        "date": today().isoformat(),
         "mode": "velo",
         "km": "12",
         "client_key": str(uuid.uuid4()),
@@ -71,7 +75,7 @@ def test_the_page_offers_the_campaigns_modes_and_today(client, commitment) -> No
     assert response.status_code == 200
     html = response.content.decode()
     assert "Mes activités, Lou" in html
-    assert f'value="{TODAY.isoformat()}"' in html
+    assert f'value="{today().isoformat()}"' in html
     assert 'value="velo"' in html
     assert 'value="marche"' in html
     assert 'value="covoiturage"' not in html
@@ -136,7 +140,7 @@ def test_the_same_form_sent_twice_counts_once(client, commitment, campaign) -> N
 
 
 def test_a_date_in_the_future_is_refused(client, commitment) -> None:  # type: ignore[no-untyped-def]
-    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
     response = client.post(url(commitment), data(date=tomorrow))
     assert response.status_code == 400
     assert "Cette date est dans le futur." in response.content.decode()
@@ -177,7 +181,7 @@ def test_reporting_closes_a_week_after_the_deadline(client, commitment, campaign
         deadline=timezone.now() - dt.timedelta(days=8),
         published_at=timezone.now() - dt.timedelta(days=40),
     )
-    response = client.post(url(commitment), data(date=(TODAY - dt.timedelta(days=9)).isoformat()))
+    response = client.post(url(commitment), data(date=(today() - dt.timedelta(days=9)).isoformat()))
     assert response.status_code == 403
     assert "closes depuis" in response.content.decode()
     assert not ActivityReport.objects.exists()
@@ -199,7 +203,7 @@ def test_the_page_does_not_grow_with_the_reports(
     measured = []
     for reports in (2, 25):
         for i in range(reports):
-            ActivityReportFactory(commitment=commitment, date=TODAY - dt.timedelta(days=i % 5))
+            ActivityReportFactory(commitment=commitment, date=today() - dt.timedelta(days=i % 5))
         cache.clear()  # the campaign's figures and the factors are cached: measure without
         with django_assert_max_num_queries(12) as captured:
             assert client.get(url(commitment)).status_code == 200

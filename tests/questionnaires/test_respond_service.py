@@ -24,7 +24,12 @@ from tests.questionnaires.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today() -> dt.date:
+    # Read at each use: a run that crosses midnight must not compare
+    # yesterday's date with the server's today.
+    return timezone.localdate()
 
 
 def right(question):  # type: ignore[no-untyped-def]
