@@ -56,6 +56,10 @@ def _lock(event: Event) -> Event:
     object reflects what the service decided."""
     Event.objects.select_for_update().filter(pk=event.pk).values_list("pk").get()
     event.refresh_from_db()
+    # refresh_from_db keeps annotations: seat counts read before the lock
+    # (`with_seats`) would let a concurrent request overbook.
+    for name in ("taken_seats", "waiting_count", "free_seats"):
+        vars(event).pop(name, None)
     return event
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from events import services
-from events.models import Attendance, EventStatus, RegistrationStatus
+from events.models import Attendance, Event, EventStatus, RegistrationStatus
 from tests.events.factories import EventFactory, EventRegistrationFactory
 from tests.factories import UserFactory
 
@@ -55,6 +55,15 @@ def test_a_member_goes_to_the_waiting_list_when_full(workshop, member, mails) ->
         registration = services.registration_create(event=workshop, user=member)
     assert registration.status == RegistrationStatus.WAITING
     assert "Liste d'attente" in outbox[0].subject
+
+
+def test_seats_are_counted_again_under_the_lock(workshop, member) -> None:
+    # The API loads the event with its seat counts; a seat taken meanwhile
+    # by another request must still send this one to the waiting list.
+    stale = Event.objects.with_seats().get(pk=workshop.pk)
+    EventRegistrationFactory.create_batch(2, event=workshop)
+    registration = services.registration_create(event=stale, user=member)
+    assert registration.status == RegistrationStatus.WAITING
 
 
 def test_it_refuses_a_second_registration_of_the_same_member(workshop, member) -> None:
