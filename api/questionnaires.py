@@ -24,6 +24,7 @@ from questionnaires import responses
 from questionnaires import results as aggregates
 from questionnaires.models import Kind, Question, Questionnaire
 from questionnaires.models import Status as QStatus
+from questionnaires.views import questionnaire_from_url
 from territories.models import Territory
 from territories.permissions import check
 
@@ -112,7 +113,7 @@ class QuestionnaireDetailOut(QuestionnaireOut):
             Question.objects.current()
             .filter(questionnaire=obj)
             .prefetch_related("choices")
-            .order_by("axis__position", "axis_id", "position", "pk")
+            .in_order()
         )
 
 
@@ -177,11 +178,7 @@ def _territory(slug: str) -> Territory:
 
 
 def _questionnaire(request: HttpRequest, territory: str, slug: str) -> Questionnaire:
-    questionnaire = get_object_or_404(
-        Questionnaire.objects.select_related("territory", "challenge__territory"),
-        territory__slug=territory,
-        slug=slug,
-    )
+    questionnaire = questionnaire_from_url(territory, slug)
     check(request, VIEW, questionnaire, visible=VIEW)
     return questionnaire
 

@@ -42,6 +42,16 @@ GUESTS = [
 ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Venue:
+    """A place the demo holds events at; several plans share one."""
+
+    commune: str  # INSEE code
+    place: str
+    address: str
+    offset: tuple[float, float] = (0.0, 0.0)  # from the commune's centre
+
+
 @dataclass
 class Plan:
     """One demo event and who comes to it."""
@@ -52,10 +62,7 @@ class Plan:
     day: int  # days after the challenge's start (negative: before)
     start: tuple[int, int]
     hours: float
-    commune: str  # INSEE code
-    place: str
-    address: str
-    offset: tuple[float, float] = (0.0, 0.0)  # from the commune's centre
+    venue: Venue
     territory: str = "val-de-drome"
     audience: str = Audience.PUBLIC
     capacity: int | None = None
@@ -79,6 +86,12 @@ class Plan:
     walk_ins: list[str] = field(default_factory=list)
 
 
+SOUBEYRAN = Venue("26108", "Espace Soubeyran", "Rue Sadi Carnot", (0.0012, -0.0010))
+MEDIATHEQUE_CREST = Venue(
+    "26108", "Médiathèque de Crest", "Salle d'animation, 1er étage", (-0.0008, 0.0015)
+)
+GRANE = Venue("26144", "Salle des fêtes de Grane", "Place de la Mairie", (-0.0010, 0.0006))
+
 ACCESS_CREST = (
     "Salle de plain-pied, accessible en fauteuil. Bus 28 (Valence–Die), arrêt Crest Gare, "
     "puis 10 minutes à pied. Arceaux vélo devant l'entrée."
@@ -92,10 +105,7 @@ PLANS = [
         day=-10,
         start=(19, 0),
         hours=2.5,
-        commune="26108",
-        place="Espace Soubeyran",
-        address="Rue Sadi Carnot",
-        offset=(0.0012, -0.0010),
+        venue=SOUBEYRAN,
         capacity=120,
         invited=180,
         in_challenge=True,
@@ -119,10 +129,7 @@ PLANS = [
         day=-5,
         start=(18, 30),
         hours=2,
-        commune="26108",
-        place="Médiathèque de Crest",
-        address="Salle d'animation, 1er étage",
-        offset=(-0.0008, 0.0015),
+        venue=MEDIATHEQUE_CREST,
         audience=Audience.CHALLENGE,
         capacity=12,
         in_challenge=True,
@@ -142,10 +149,7 @@ PLANS = [
         day=7,
         start=(14, 0),
         hours=2,
-        commune="26011",
-        place="Jardin partagé des Aires",
-        address="Chemin des Aires",
-        offset=(0.0020, 0.0010),
+        venue=Venue("26011", "Jardin partagé des Aires", "Chemin des Aires", (0.0020, 0.0010)),
         capacity=15,
         in_challenge=True,
         description=(
@@ -168,10 +172,7 @@ PLANS = [
         day=14,
         start=(9, 30),
         hours=3,
-        commune="26144",
-        place="Salle des fêtes de Grane",
-        address="Place de la Mairie",
-        offset=(-0.0010, 0.0006),
+        venue=GRANE,
         audience=Audience.NETWORK,
         invited=40,
         description=(
@@ -191,10 +192,7 @@ PLANS = [
         day=89,
         start=(18, 30),
         hours=2.5,
-        commune="26108",
-        place="Espace Soubeyran",
-        address="Rue Sadi Carnot",
-        offset=(0.0012, -0.0010),
+        venue=SOUBEYRAN,
         capacity=150,
         invited=180,
         in_challenge=True,
@@ -214,10 +212,7 @@ PLANS = [
         day=28,
         start=(18, 0),
         hours=2,
-        commune="26108",
-        place="Médiathèque de Crest",
-        address="Salle d'animation, 1er étage",
-        offset=(-0.0008, 0.0015),
+        venue=MEDIATHEQUE_CREST,
         capacity=15,
         in_challenge=True,
         description="Apportez vos factures : abonnement, heures creuses, kWh et chèque énergie.",
@@ -232,10 +227,9 @@ PLANS = [
         day=33,
         start=(14, 30),
         hours=2,
-        commune="26183",
-        place="Médiathèque de Mirabel-et-Blacons",
-        address="Place de l'Église",
-        offset=(0.0006, 0.0009),
+        venue=Venue(
+            "26183", "Médiathèque de Mirabel-et-Blacons", "Place de l'Église", (0.0006, 0.0009)
+        ),
         capacity=12,
         in_challenge=True,
         description=(
@@ -255,10 +249,9 @@ PLANS = [
         day=40,
         start=(14, 0),
         hours=3,
-        commune="26289",
-        place="Salle polyvalente de Saillans",
-        address="Avenue de la Gare",
-        offset=(0.0010, -0.0012),
+        venue=Venue(
+            "26289", "Salle polyvalente de Saillans", "Avenue de la Gare", (0.0010, -0.0012)
+        ),
         description=(
             "Petit électroménager, vêtements, vélos : des bénévoles réparent avec vous. "
             "Entrée libre, inscription conseillée."
@@ -276,10 +269,7 @@ PLANS = [
         day=36,
         start=(18, 0),
         hours=1.5,
-        commune="26289",
-        place="Médiathèque de Saillans",
-        address="Grande Rue",
-        offset=(-0.0006, 0.0004),
+        venue=Venue("26289", "Médiathèque de Saillans", "Grande Rue", (-0.0006, 0.0004)),
         capacity=15,
         in_challenge=True,
         description="Mousseurs, chasse d'eau, récupération d'eau de pluie : essais sur place.",
@@ -298,10 +288,7 @@ PLANS = [
         day=47,
         start=(10, 0),
         hours=2.5,
-        commune="26144",
-        place="Salle des fêtes de Grane",
-        address="Place de la Mairie",
-        offset=(-0.0010, 0.0006),
+        venue=GRANE,
         capacity=10,
         description="Fanes, pain rassis et restes du frigo : un repas complet cuisiné ensemble.",
         template_title="Cuisine anti-gaspi",
@@ -314,10 +301,9 @@ PLANS = [
         day=54,
         start=(18, 0),
         hours=1.5,
-        commune="26108",
-        place="Départ devant la tour de Crest",
-        address="Montée de la Tour",
-        offset=(0.0020, 0.0005),
+        venue=Venue(
+            "26108", "Départ devant la tour de Crest", "Montée de la Tour", (0.0020, 0.0005)
+        ),
         capacity=20,
         in_challenge=True,
         description=(
@@ -335,10 +321,7 @@ PLANS = [
         day=70,
         start=(10, 0),
         hours=2,
-        commune="26108",
-        place="Chaufferie bois communale",
-        address="Zone artisanale",
-        offset=(-0.0030, -0.0020),
+        venue=Venue("26108", "Chaufferie bois communale", "Zone artisanale", (-0.0030, -0.0020)),
         capacity=15,
         in_challenge=True,
         status=EventStatus.DRAFT,
@@ -351,10 +334,7 @@ PLANS = [
         day=30,
         start=(10, 0),
         hours=3,
-        commune="26289",
-        place="Atelier La Roue Libre",
-        address="Place du Prieuré",
-        offset=(0.0004, 0.0008),
+        venue=Venue("26289", "Atelier La Roue Libre", "Place du Prieuré", (0.0004, 0.0008)),
         territory="saillans-demain",
         capacity=8,
         description="Freins, dérailleur, crevaison : venez avec votre vélo, on apprend ensemble.",
@@ -370,10 +350,9 @@ PLANS = [
         day=21,
         start=(20, 0),
         hours=2,
-        commune="26289",
-        place="Salle des fêtes de Saillans",
-        address="Place de la Mairie",
-        offset=(-0.0004, -0.0006),
+        venue=Venue(
+            "26289", "Salle des fêtes de Saillans", "Place de la Mairie", (-0.0004, -0.0006)
+        ),
         territory="saillans-demain",
         description="Ordre du jour ouvert ; les curieux sont les bienvenus.",
     ),
@@ -415,7 +394,8 @@ def _event(
     ctx: Any, plan: Plan, anchor: dt.date, challenge: Challenge | None, organiser: Any
 ) -> tuple[Event, bool]:
     territory = ctx.territories[plan.territory]
-    commune = ctx.communes[plan.commune]
+    venue = plan.venue
+    commune = ctx.communes[venue.commune]
     starts_at = _moment(anchor + dt.timedelta(days=plan.day), *plan.start)
     now = timezone.now()
     # The catalogue ships with events' data migration; without it, no link.
@@ -441,11 +421,11 @@ def _event(
             "description": plan.description,
             "starts_at": starts_at,
             "ends_at": starts_at + dt.timedelta(hours=plan.hours),
-            "place_name": plan.place,
-            "address": plan.address,
+            "place_name": venue.place,
+            "address": venue.address,
             "commune": commune,
-            "latitude": _shift(commune.latitude, plan.offset[0]),
-            "longitude": _shift(commune.longitude, plan.offset[1]),
+            "latitude": _shift(commune.latitude, venue.offset[0]),
+            "longitude": _shift(commune.longitude, venue.offset[1]),
             "access_note": plan.access_note,
             "contact": organiser,
             "partner": partner,

@@ -71,10 +71,6 @@ def _same_person(email: str) -> Q:
     return Q(user__isnull=True, email__iexact=email) | Q(user__email__iexact=email)
 
 
-def _has_free_seat(event: Event) -> bool:
-    return event.capacity is None or event.seats_taken() < event.capacity
-
-
 def _check_open(event: Event, now: dt.datetime, *, by_organiser: bool = False) -> None:
     if event.is_cancelled:
         raise RegistrationRefused(_("Cet événement est annulé : les inscriptions sont closes."))
@@ -99,9 +95,9 @@ def link_expired(registration: EventRegistration, now: dt.datetime | None = None
 
 
 def _seat_or_wait(event: Event) -> str:
-    if _has_free_seat(event):
-        return RegistrationStatus.CONFIRMED
-    return RegistrationStatus.WAITING
+    if event.seats_left() == 0:
+        return RegistrationStatus.WAITING
+    return RegistrationStatus.CONFIRMED
 
 
 def _announce(registration: EventRegistration) -> None:
@@ -245,10 +241,10 @@ def waiting_list_promote(
         .filter(status=RegistrationStatus.WAITING)
         .order_by("created_at", "pk")
     )
-    if event.capacity is not None:
-        free = event.capacity - event.seats_taken()
-        if free <= 0:
-            return []
+    free = event.seats_left()
+    if free == 0:
+        return []
+    if free is not None:
         waiting = waiting[:free]
     promoted = list(waiting)
     for registration in promoted:
@@ -263,12 +259,9 @@ def waiting_rank(registration: EventRegistration) -> int | None:
     """1 for the first person of the waiting list; None when not waiting."""
     if registration.status != RegistrationStatus.WAITING:
         return None
-    ahead = registration.event.registrations.filter(
-        Q(created_at__lt=registration.created_at)
-        | Q(created_at=registration.created_at, pk__lt=registration.pk),
-        status=RegistrationStatus.WAITING,
-    )
-    return ahead.count() + 1
+    # The rule lives once, in the `with_rank` annotation.
+    ranked = EventRegistration.objects.with_rank().get(pk=registration.pk)
+    return ranked.rank  # type: ignore[attr-defined]
 
 
 # --- organisers -------------------------------------------------------------

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -65,6 +65,7 @@ MAX_TRIPS = 1000
 CACHE_SECONDS = 300
 FACTORS_CACHE_SECONDS = 600
 ABSURD = "absurd"  # the code of the error that a confirmation lifts
+T = TypeVar("T")
 
 
 class ActivityRefused(ValidationError):
@@ -418,12 +419,12 @@ def campaign_days(campaign: Campaign, today: dt.date) -> tuple[dt.date, dt.date,
     return first, last, max(0, (last - first).days + 1)
 
 
-def _active_day_key() -> Concat:
+def _active_day_key(person: str = "commitment_id", day: str = "date") -> Concat:
     # One (person, day) pair: the unit of the participation rate.
     return Concat(
-        Cast("commitment_id", CharField()),
+        Cast(person, CharField()),
         Value("|"),
-        Cast("date", CharField()),
+        Cast(day, CharField()),
         output_field=CharField(),
     )
 
@@ -435,12 +436,6 @@ def _rate(active: int, participants: int, days: int) -> float | None:
 
 
 def _site_ranking(campaign: Campaign, first: dt.date, last: dt.date, days: int) -> list[SiteRank]:
-    pair = Concat(
-        Cast("pk", CharField()),
-        Value("|"),
-        Cast("reports__date", CharField()),
-        output_field=CharField(),
-    )
     in_campaign = Q(reports__date__gte=first, reports__date__lte=last)
     rows = (
         Commitment.objects.filter(campaign=campaign, status=CommitmentStatus.CONFIRMED)
@@ -450,7 +445,7 @@ def _site_ranking(campaign: Campaign, first: dt.date, last: dt.date, days: int) 
             participants=Count("pk", distinct=True),
             km=Sum("reports__km"),
             trips=Sum("reports__count"),
-            active=Count(pair, distinct=True, filter=in_campaign),
+            active=Count(_active_day_key("pk", "reports__date"), distinct=True, filter=in_campaign),
         )
     )
     found = {row["site"]: row for row in rows}
@@ -508,16 +503,22 @@ def activity_cache_clear(campaign_id: int) -> None:
     cache.delete_many([_cache_key(campaign_id), _figures_key(campaign_id)])
 
 
+def _stamped(key: str, stamp: object, build: Callable[[], T]) -> T:
+    """The value cached under `key` while its stamp (the counters it was drawn
+    from) is unchanged; otherwise built again and cached a few minutes."""
+    cached = cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cast(T, cached[1])
+    value = build()
+    cache.set(key, (stamp, value), CACHE_SECONDS)
+    return value
+
+
 def activity_summary(campaign: Campaign, today: dt.date | None = None) -> ActivitySummary:
     """Totals by mode, CO2 avoided, participation rate and site ranking (cached)."""
-    today = today or timezone.localdate()
-    stamp = (campaign.participants_count, str(campaign.quantity_total), today.isoformat())
-    cached = cache.get(_cache_key(campaign.pk))
-    if cached is not None and cached[0] == stamp:
-        return cached[1]  # type: ignore[no-any-return]
-    summary = _summary(campaign, today)
-    cache.set(_cache_key(campaign.pk), (stamp, summary), CACHE_SECONDS)
-    return summary
+    day = today or timezone.localdate()
+    stamp = (campaign.participants_count, str(campaign.quantity_total), day.isoformat())
+    return _stamped(_cache_key(campaign.pk), stamp, lambda: _summary(campaign, day))
 
 
 @dataclass(frozen=True)
@@ -591,13 +592,16 @@ class Breakdown:
 
 @dataclass(frozen=True)
 class FieldTotals:
-    proposals: int
-    committed: int
-    declined: int
-    absent: int
+    """A field operation's counts (pledges.field counts per agent and day with it)."""
+
+    proposals: int = 0
+    committed: int = 0
+    declined: int = 0
+    absent: int = 0
 
     @property
     def met(self) -> int:
+        """People actually met: a door nobody opened offered nothing."""
         return self.committed + self.declined
 
     @property
@@ -615,6 +619,12 @@ class CampaignFigures:
     field: FieldTotals
 
 
+FIELD_COUNTS = {
+    "proposals": Count("pk"),
+    "committed": Count("pk", filter=Q(outcome=ProposalOutcome.COMMITTED)),
+    "declined": Count("pk", filter=Q(outcome=ProposalOutcome.DECLINED)),
+    "absent": Count("pk", filter=Q(outcome=ProposalOutcome.ABSENT)),
+}
 TOP_COMMUNES = 10
 
 
@@ -651,13 +661,7 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
 
 
 def _field_totals(campaign: Campaign) -> FieldTotals:
-    counts = FieldProposal.objects.filter(campaign=campaign).aggregate(
-        proposals=Count("pk"),
-        committed=Count("pk", filter=Q(outcome=ProposalOutcome.COMMITTED)),
-        declined=Count("pk", filter=Q(outcome=ProposalOutcome.DECLINED)),
-        absent=Count("pk", filter=Q(outcome=ProposalOutcome.ABSENT)),
-    )
-    return FieldTotals(**counts)
+    return FieldTotals(**FieldProposal.objects.filter(campaign=campaign).aggregate(**FIELD_COUNTS))
 
 
 def _breakdown(confirmed: QuerySet[Commitment], column: str, limit: int | None) -> list[Breakdown]:
@@ -669,13 +673,15 @@ def _breakdown(confirmed: QuerySet[Commitment], column: str, limit: int | None) 
 
 def campaign_figures(campaign: Campaign) -> CampaignFigures:
     """Participants by week, top communes, sites and field figures (cached)."""
-    stamp = campaign.participants_count
-    cached = cache.get(_figures_key(campaign.pk))
-    if cached is not None and cached[0] == stamp:
-        return cached[1]  # type: ignore[no-any-return]
+    return _stamped(
+        _figures_key(campaign.pk), campaign.participants_count, lambda: _figures(campaign)
+    )
+
+
+def _figures(campaign: Campaign) -> CampaignFigures:
     confirmed = Commitment.objects.filter(campaign=campaign, status=CommitmentStatus.CONFIRMED)
     weeks, new, cumulative = _weekly(confirmed)
-    figures = CampaignFigures(
+    return CampaignFigures(
         weeks=weeks,
         new_by_week=new,
         cumulative_by_week=cumulative,
@@ -683,8 +689,6 @@ def campaign_figures(campaign: Campaign) -> CampaignFigures:
         sites=_breakdown(confirmed, "site", None) if campaign.sites else [],
         field=_field_totals(campaign),
     )
-    cache.set(_figures_key(campaign.pk), (stamp, figures), CACHE_SECONDS)
-    return figures
 
 
 def csv_rows(campaign: Campaign, modes: Iterable[str]) -> QuerySet[Commitment, Any]:

@@ -166,70 +166,82 @@ CITIZEN_PLANS = [
     ),
 ]
 
+
+def _mobility_week(
+    mode: str,
+    *,
+    goal: int,
+    confirmed: int,
+    reports: int,
+    slug: str,
+    title: str,
+    action: str,
+    counterpart: str,
+    beneficiary: str,
+) -> Plan:
+    """One of the company's four campaigns: one mode each, the same open week."""
+    return Plan(
+        slug=slug,
+        title=title,
+        action=action,
+        sponsor=COMPANY,
+        counterpart=counterpart,
+        beneficiary=beneficiary,
+        goal=goal,
+        confirmed=confirmed,
+        status=CampaignStatus.OPEN,
+        opened=-4,
+        deadline=3,
+        reports=reports,
+        modes=[mode],
+        company=True,
+    )
+
+
 COMPANY_PLANS = [
-    Plan(
+    _mobility_week(
+        ActivityMode.BIKE,
+        goal=40,
+        confirmed=31,
+        reports=90,
         slug="biovallee-au-travail-a-velo",
         title="Au travail à vélo",
         action="Venir au travail à vélo au moins deux fois pendant la semaine",
-        sponsor=COMPANY,
         counterpart=f"{COMPANY} donne 1 500 € à l'association Solicycle.",
         beneficiary="Solicycle, atelier vélo associatif",
-        goal=40,
-        confirmed=31,
-        status=CampaignStatus.OPEN,
-        opened=-4,
-        deadline=3,
-        reports=90,
-        modes=[ActivityMode.BIKE],
-        company=True,
     ),
-    Plan(
+    _mobility_week(
+        ActivityMode.CARPOOL,
+        goal=30,
+        confirmed=24,
+        reports=70,
         slug="biovallee-covoiturage",
         title="Covoiturage entre collègues",
         action="Partager sa voiture avec un·e collègue pendant la semaine",
-        sponsor=COMPANY,
         counterpart=f"{COMPANY} finance dix places de parking réservées au covoiturage.",
         beneficiary="Les salariés des trois sites",
-        goal=30,
-        confirmed=24,
-        status=CampaignStatus.OPEN,
-        opened=-4,
-        deadline=3,
-        reports=70,
-        modes=[ActivityMode.CARPOOL],
-        company=True,
     ),
-    Plan(
+    _mobility_week(
+        ActivityMode.PUBLIC_TRANSPORT,
+        goal=25,
+        confirmed=16,
+        reports=45,
         slug="biovallee-transports-en-commun",
         title="En bus et en train",
         action="Prendre le bus ou le train pour venir au travail",
-        sponsor=COMPANY,
         counterpart=f"{COMPANY} rembourse 75 % des abonnements de transport en commun en 2027.",
         beneficiary="Les salariés des trois sites",
-        goal=25,
-        confirmed=16,
-        status=CampaignStatus.OPEN,
-        opened=-4,
-        deadline=3,
-        reports=45,
-        modes=[ActivityMode.PUBLIC_TRANSPORT],
-        company=True,
     ),
-    Plan(
+    _mobility_week(
+        ActivityMode.WALK,
+        goal=20,
+        confirmed=13,
+        reports=30,
         slug="biovallee-a-pied",
         title="À pied au travail",
         action="Venir à pied au moins une fois pendant la semaine",
-        sponsor=COMPANY,
         counterpart=f"{COMPANY} plante 100 arbres fruitiers avec les Colibris du Crestois.",
         beneficiary="Association Les Colibris du Crestois",
-        goal=20,
-        confirmed=13,
-        status=CampaignStatus.OPEN,
-        opened=-4,
-        deadline=3,
-        reports=30,
-        modes=[ActivityMode.WALK],
-        company=True,
     ),
 ]
 
@@ -244,8 +256,6 @@ def seed(ctx: Any) -> None:
         campaign, created = _campaign(ctx, val, plan, people, operation=None)
         if created:
             _fill(ctx, campaign, plan, rng)
-        if created and plan.door_to_door:
-            _door_to_door(ctx, campaign, rng)
     operation = _operation(ctx, val)
     for plan in COMPANY_PLANS:
         campaign, created = _campaign(ctx, val, plan, people, operation=operation)
@@ -354,6 +364,8 @@ def _fill(ctx: Any, campaign: Campaign, plan: Plan, rng: random.Random) -> None:
     confirmed = [c for c in commitments if c.status == CommitmentStatus.CONFIRMED]
     reports = _reports(campaign, plan, confirmed, rng)
     ctx.created["activités déclarées"] += len(reports)
+    if plan.door_to_door:
+        _door_to_door(ctx, campaign, rng)
     _set_counters(campaign)
 
 
@@ -479,4 +491,3 @@ def _door_to_door(ctx: Any, campaign: Campaign, rng: random.Random) -> None:
     Commitment.objects.bulk_update(committed, ["created_at"])
     ctx.created["propositions sur le terrain"] += len(rows)
     ctx.created["engagements"] += len(committed)
-    _set_counters(campaign)

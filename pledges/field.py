@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from pledges.activities import activity_cache_clear
+from pledges.activities import FIELD_COUNTS, FieldTotals, activity_cache_clear
 from pledges.models import Campaign, FieldProposal, ProposalOutcome
 from pledges.services import commitment_create
 from territories.models import Commune
@@ -165,29 +165,8 @@ def _commit_save(
 # --- What an agent and the organiser see -----------------------------------------
 
 
-@dataclass(frozen=True)
-class Counts:
-    proposals: int = 0
-    committed: int = 0
-    declined: int = 0
-    absent: int = 0
-
-    @property
-    def met(self) -> int:
-        """People actually met: a door nobody opened offered nothing."""
-        return self.committed + self.declined
-
-    @property
-    def conversion_rate(self) -> float | None:
-        return self.committed / self.met if self.met else None
-
-
-_COUNTS = {
-    "proposals": Count("pk"),
-    "committed": Count("pk", filter=Q(outcome=ProposalOutcome.COMMITTED)),
-    "declined": Count("pk", filter=Q(outcome=ProposalOutcome.DECLINED)),
-    "absent": Count("pk", filter=Q(outcome=ProposalOutcome.ABSENT)),
-}
+# The same counts as the sponsor's field figures, per agent and per day.
+Counts = FieldTotals
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -201,7 +180,7 @@ def agent_counts(*, campaign: Campaign, agent: User, day: dt.date | None = None)
     return Counts(
         **FieldProposal.objects.filter(
             campaign=campaign, agent=agent, created_at__gte=start, created_at__lt=end
-        ).aggregate(**_COUNTS)
+        ).aggregate(**FIELD_COUNTS)
     )
 
 
@@ -248,7 +227,7 @@ def field_report(campaign: Campaign) -> FieldReport:
     per_day = (
         proposals.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("agent", "day")
-        .annotate(**_COUNTS, last=Max("created_at"))
+        .annotate(**FIELD_COUNTS, last=Max("created_at"))
         .order_by("-day", "agent")
     )
     rows: list[dict[str, Any]] = [dict(row) for row in per_day]
@@ -258,14 +237,14 @@ def field_report(campaign: Campaign) -> FieldReport:
     days: list[AgentDay] = []
     per_agent: dict[int | None, AgentDay] = {}
     for row in rows:
-        counts = Counts(**{name: row[name] for name in _COUNTS})
+        counts = Counts(**{name: row[name] for name in FIELD_COUNTS})
         days.append(AgentDay(_agent_name(row["agent"], names), row["day"], counts, row["last"]))
         total = per_agent.get(row["agent"])
         per_agent[row["agent"]] = _add(total, counts, row["last"], row["agent"], names)
     for pk in names:
         per_agent.setdefault(pk, AgentDay(names[pk], None, Counts(), None))
     agents = sorted(per_agent.values(), key=lambda a: (-a.counts.proposals, a.agent))
-    totals = Counts(**{name: sum(getattr(a.counts, name) for a in agents) for name in _COUNTS})
+    totals = Counts(**{name: sum(getattr(a.counts, name) for a in agents) for name in FIELD_COUNTS})
     return FieldReport(totals=totals, agents=agents, days=days)
 
 
@@ -279,7 +258,7 @@ def _add(
     if total is None:
         return AgentDay(_agent_name(agent_id, names), None, counts, last)
     summed = Counts(
-        **{name: getattr(total.counts, name) + getattr(counts, name) for name in _COUNTS}
+        **{name: getattr(total.counts, name) + getattr(counts, name) for name in FIELD_COUNTS}
     )
     moments = [d for d in (total.last_activity, last) if d is not None]
     return AgentDay(total.agent, None, summed, max(moments) if moments else None)

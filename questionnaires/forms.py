@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from challenges.models import Challenge
 from questionnaires.models import (
+    CHOICE_KINDS,
     GRID_MAX_SCORE,
     GRID_MIN_SCORE,
     Axis,
@@ -21,7 +22,6 @@ from questionnaires.models import (
 from questionnaires.services import QUESTION_FIELDS
 from territories.models import Territory
 
-CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 MAX_CHOICES = 15
 
 

@@ -192,10 +192,17 @@ class QuestionQuerySet(models.QuerySet["Question"]):
     def current(self) -> QuestionQuerySet:
         return self.filter(retired_at__isnull=True)
 
+    def in_order(self) -> QuestionQuerySet:
+        """The order respondents see: axis by axis, then by position."""
+        return self.order_by("axis__position", "axis_id", "position", "pk")
+
+
+# The kinds answered by picking among proposed choices (scored in a quiz).
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 # A quiz is scored, so its questions have right answers; a grid scores 0–4.
 QUESTION_KINDS: dict[Kind, tuple[str, ...]] = {
-    Kind.QUIZ: (QuestionKind.SINGLE, QuestionKind.MULTIPLE),
+    Kind.QUIZ: CHOICE_KINDS,
     Kind.SURVEY: (
         QuestionKind.TEXT,
         QuestionKind.SINGLE,
@@ -393,3 +400,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.text or self.number or ''}"
+
+    def as_text(self) -> str:
+        """What was answered, in words: the chosen texts joined by « ; », else
+        the number, else the free text (prefetch `choices` for a list)."""
+        choices = [c.text for c in self.choices.all()]
+        if choices:
+            return " ; ".join(choices)
+        return self.text if self.number is None else str(self.number)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Household, User
 from questionnaires.models import (
+    CHOICE_KINDS,
     GRID_MAX_SCORE,
     GRID_MIN_SCORE,
     Answer,
@@ -47,7 +48,6 @@ from questionnaires.models import (
 
 # The end-of-challenge quiz opens this many days before the challenge ends.
 END_WINDOW_DAYS = 30
-CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 TEXT_MAX = 4000
 LABEL_MAX = 120
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
 from questionnaires.models import (
+    CHOICE_KINDS,
     GRID_MAX_SCORE,
     Answer,
     Axis,
@@ -97,10 +98,7 @@ class QuestionResult:
 
     @property
     def is_scored(self) -> bool:
-        return self.question.questionnaire.kind == Kind.QUIZ and self.kind in (
-            QuestionKind.SINGLE,
-            QuestionKind.MULTIPLE,
-        )
+        return self.question.questionnaire.kind == Kind.QUIZ and self.kind in CHOICE_KINDS
 
 
 @dataclass
@@ -225,7 +223,7 @@ def _count_choices(questionnaire: Questionnaire, lineages: list[Lineage]) -> Non
         .annotate(n=Count("pk"))
     }
     for result, versions in lineages:
-        if result.kind not in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCORE):
+        if result.kind not in (*CHOICE_KINDS, QuestionKind.SCORE):
             continue
         # The current version's choices first, in their order; older ones after,
         # matched by their text.

@@ -48,19 +48,12 @@ def export_responses(user: User) -> list[Row]:
             "bonnes_reponses": response.correct_count,
             "questions_notees": response.question_count,
             "reponses": " | ".join(
-                f"{answer.question.text} : {_answer_text(answer)}"
+                f"{answer.question.text} : {answer.as_text()}"
                 for answer in sorted(response.answers.all(), key=lambda a: a.question.position)
             ),
         }
         for response in responses
     ]
-
-
-def _answer_text(answer: Answer) -> str:
-    choices = [c.text for c in answer.choices.all()]
-    if choices:
-        return " ; ".join(choices)
-    return answer.text if answer.number is None else str(answer.number)
 
 
 def export_interviews(user: User) -> list[Row]:

@@ -16,7 +16,7 @@ from typing import Any
 import rules
 
 from challenges.rules import is_participant
-from questionnaires.models import Kind, Questionnaire, Status
+from questionnaires.models import Kind, Questionnaire, Response, Status
 from territories.rules import is_organiser, is_platform_admin, is_published, is_regional_coordinator
 
 
@@ -109,9 +109,7 @@ rules.add_perm("questionnaires.view_template", is_template & rules.is_authentica
 # --- one filling (Response): added with the answering views -----------------
 
 
-def _response(obj: Any) -> Any:
-    from questionnaires.models import Response
-
+def _response(obj: Any) -> Response | None:
     return obj if isinstance(obj, Response) else None
 
 

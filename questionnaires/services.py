@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from challenges.models import Challenge
 from questionnaires.models import (
+    CHOICE_KINDS,
     GRID_MAX_SCORE,
     GRID_MIN_SCORE,
     Axis,
@@ -50,7 +51,6 @@ QUESTION_FIELDS = (
     "scale_max_label",
     "axis",
 )
-CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
 # --- Questionnaires -----------------------------------------------------------

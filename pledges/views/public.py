@@ -8,6 +8,7 @@ depend on the number of commitments."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -185,6 +186,15 @@ def render_detail(
     return TemplateResponse(request, "pledges/detail.html", context, status=status)
 
 
+def _cards(campaigns: Iterable[Campaign]) -> list[dict[str, Any]]:
+    """The rows of pledges/_campaign_card.html."""
+    now = timezone.now()
+    return [
+        {"campaign": c, "state": state_label(c, now), "days_left": days_left_label(c, now)}
+        for c in campaigns
+    ]
+
+
 @require_GET
 @permission_required(VIEW_TERRITORY, _territory, visible=VIEW_TERRITORY)
 def campaign_list(request: HttpRequest, territory: Territory) -> HttpResponse:
@@ -195,14 +205,9 @@ def campaign_list(request: HttpRequest, territory: Territory) -> HttpResponse:
         .select_related("sponsor", "operation", "territory")
         .order_by(_OPEN_FIRST, "deadline")
     )
-    now = timezone.now()
-    rows = [
-        {"campaign": c, "state": state_label(c, now), "days_left": days_left_label(c, now)}
-        for c in campaigns
-    ]
     context = {
         "territory": territory,
-        "rows": rows,
+        "rows": _cards(campaigns),
         "operations": territory.pledge_operations.filter(campaigns__status__in=_VISIBLE)
         .distinct()
         .order_by("title"),
@@ -217,12 +222,7 @@ def operation_detail(request: HttpRequest, operation: Operation) -> HttpResponse
     campaigns = operation.campaigns.select_related("sponsor", "territory").order_by("title")
     if not request.user.has_perm("pledges.manage_campaign", operation.territory):
         campaigns = campaigns.visible()
-    now = timezone.now()
-    rows = [
-        {"campaign": c, "state": state_label(c, now), "days_left": days_left_label(c, now)}
-        for c in campaigns
-    ]
-    context = {"territory": operation.territory, "operation": operation, "rows": rows}
+    context = {"territory": operation.territory, "operation": operation, "rows": _cards(campaigns)}
     return TemplateResponse(request, "pledges/operation.html", context)
 
 

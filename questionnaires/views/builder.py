@@ -242,9 +242,7 @@ def _sections(questionnaire: Questionnaire) -> dict[str, Any]:
     if questionnaire.kind == Kind.QUIZ:
         questions = questions.order_by("position", "pk")
     else:
-        questions = questions.select_related("axis").order_by(
-            "axis__position", "axis_id", "position", "pk"
-        )
+        questions = questions.select_related("axis").in_order()
     sections = [
         (axis, [_preview_item(q) for q in rows])
         for axis, rows in groupby(questions, lambda q: q.axis)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import User
 from questionnaires import responses
 from questionnaires.forms_respond import GridForm, InterviewForm, ResponseForm
-from questionnaires.models import Kind, Moment, Question, Questionnaire, Response, Status
+from questionnaires.models import Kind, Question, Questionnaire, Response, Status
 from questionnaires.results import response_review
 from questionnaires.views import questionnaire_from_url
 from territories.models import Territory
@@ -61,7 +61,7 @@ def _questions(questionnaire: Questionnaire) -> list[Question]:
         .filter(questionnaire=questionnaire)
         .select_related("axis")
         .prefetch_related("choices")
-        .order_by("axis__position", "axis_id", "position", "pk")
+        .in_order()
     )
 
 
@@ -92,9 +92,7 @@ def household_state(request: HttpRequest, questionnaire: Questionnaire) -> dict[
     return {
         "household_responses": mine,
         "next_moment": moment,
-        "next_moment_label": Moment(moment).label if moment else "",
         "not_now": why,
-        "end_opens_on": responses.end_opens_on(questionnaire),
     }
 
 

@@ -132,7 +132,7 @@ def results_csv(request: HttpRequest, questionnaire: Questionnaire) -> HttpRespo
         "question"
     )
     for answer in answers.prefetch_related("choices"):
-        cells[(answer.response_id, answer.question.lineage)] = _cell(answer)
+        cells[(answer.response_id, answer.question.lineage)] = answer.as_text()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="reponses-{questionnaire.slug}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
@@ -172,15 +172,6 @@ def _extra_cells(questionnaire: Questionnaire, response: Response) -> list[Any]:
     if questionnaire.kind == Kind.GRID:
         return [response.label]
     return []
-
-
-def _cell(answer: Answer) -> str:
-    choices = [c.text for c in answer.choices.all()]
-    if choices:
-        return " ; ".join(choices)
-    if answer.number is not None:
-        return str(answer.number)
-    return answer.text
 
 
 @require_POST
