@@ -22,12 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from challenges.charts import Series
 from challenges.models import Challenge, Registration, Team
 from challenges.rules import registration_of
 from challenges.views import challenge_from_url
+from elan.charts import BarChart, LineChart, Series
 from measures import results
-from measures.charts import BarChart, LineChart
 from measures.models import Unit, WasteFlow
 from territories.models import Territory
 from territories.permissions import check, permission_required

@@ -17,7 +17,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from challenges.charts import Series, TimeChart
 from challenges.forms.gestures import EcoGestureForm, GestureChoiceForm, GestureTickForm
 from challenges.models import (
     Challenge,
@@ -30,6 +29,7 @@ from challenges.models import (
 from challenges.rules import registration_of
 from challenges.services import gestures as services
 from challenges.views import challenge_from_url
+from elan.charts import Series, TimeChart
 from territories.models import Territory
 from territories.permissions import permission_required
 

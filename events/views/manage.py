@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
+from elan.charts import BarChart
 from events import services
 from events.forms import (
     AttendanceForm,
@@ -40,7 +41,6 @@ from events.models import (
     WorkshopTemplate,
 )
 from events.views import event_from_url
-from measures.charts import BarChart
 from territories.models import Territory
 from territories.permissions import permission_required
 

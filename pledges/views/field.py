@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import CommuneField
 from accounts.models import User
-from measures.charts import BarChart
+from elan.charts import BarChart
 from pledges import field as services
 from pledges.models import Campaign, ProposalOutcome
 from pledges.views import campaign_from_url

@@ -18,8 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from challenges.charts import Series, TimeChart
-from measures.charts import BarChart
+from elan.charts import BarChart, Series, TimeChart
 from pledges import activities
 from pledges.models import ActivityMode, Campaign, CampaignStatus
 from pledges.views import campaign_from_url

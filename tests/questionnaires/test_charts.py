@@ -7,8 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from challenges.charts import DASHES, PALETTE
-from questionnaires.charts import Bars, BarSeries, Radar, RadarSeries, fmt
+from elan.charts import DASHES, PALETTE, Bars, BarSeries, Radar, RadarSeries, fmt
 
 SVG = "{http://www.w3.org/2000/svg}"
 

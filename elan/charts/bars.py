@@ -1,5 +1,5 @@
 """Charts of the results pages, with the accessibility standard of
-challenges/charts.py: server-rendered SVG (`role="img"`, `<title>` and
+elan/charts/lines.py: server-rendered SVG (`role="img"`, `<title>` and
 `<desc>`), no JavaScript, colours with at least 4.5:1 contrast on white, every
 value also written as text, and `table()` giving the same numbers as an HTML
 table.
@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from challenges.charts import (
+from elan.charts.lines import (
     AXIS,
     DASHES,
     GRID,

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from challenges.charts import PALETTE, Series, TimeChart, contrast_ratio
+from elan.charts import PALETTE, Series, TimeChart, contrast_ratio
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from challenges.charts import PALETTE, Series, contrast_ratio
-from measures.charts import BarChart, LineChart, nice_ticks
+from elan.charts import PALETTE, BarChart, LineChart, Series, contrast_ratio, nice_ticks
 
 
 def teams_chart(values):  # type: ignore[no-untyped-def]
