@@ -22,10 +22,10 @@ from events.models import (
     Event,
     EventKind,
     EventRegistration,
-    EventTheme,
 )
 from events.selectors import AgendaFilters, apply_filters, event_state, visible_events, with_seats
 from territories.permissions import check
+from territories.themes import Theme
 
 router = Router(tags=["Agenda"])
 
@@ -36,7 +36,7 @@ class EventFilters(Schema):
     territory: str = Field("", max_length=80, description="Adresse courte du territoire.")
     challenge: str = Field("", max_length=80, description="Adresse courte du défi.")
     kind: EventKind | None = Field(None, description="Type d'événement.")
-    theme: EventTheme | None = Field(None, description="Thème.")
+    theme: Theme | None = Field(None, description="Thème.")
     commune: str = Field("", max_length=5, description="Code INSEE de la commune.")
     date_from: dt.date | None = Field(None, description="Se termine ce jour-là ou après.")
     date_to: dt.date | None = Field(None, description="Commence ce jour-là ou avant.")

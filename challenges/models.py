@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from territories.themes import MEASURED_THEMES, Theme
+
 TEAM_MIN_HOUSEHOLDS = 3
 TEAM_MAX_HOUSEHOLDS = 10
 
@@ -23,18 +25,6 @@ def _invite_code() -> str:
     # Short enough to read aloud at a launch evening; no 0/O or 1/I.
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     return "".join(secrets.choice(alphabet) for _ in range(8))
-
-
-class Theme(models.TextChoices):
-    ENERGY = "energie", _("Énergie")
-    WATER = "eau", _("Eau")
-    WASTE = "dechets", _("Déchets")
-    FOOD = "alimentation", _("Alimentation")
-    MOBILITY = "mobilite", _("Mobilité")
-
-
-# Themes measured with meters or scales; the others have éco-gestes only.
-MEASURED_THEMES = {Theme.ENERGY, Theme.WATER, Theme.WASTE}
 
 
 class Phase(models.TextChoices):

@@ -25,12 +25,12 @@ from events.models import (
     EventKind,
     EventRegistration,
     EventStatus,
-    EventTheme,
     RegistrationStatus,
     WorkshopTemplate,
 )
 from territories.demo import DEMO_DOMAIN, email_for
 from territories.models import Partner
+from territories.themes import Theme
 
 DEMO_GUEST_DOMAIN = f"invites.{DEMO_DOMAIN}"
 
@@ -101,7 +101,7 @@ PLANS = [
     Plan(
         title="Soirée de lancement du défi Familles à énergie positive",
         kind=EventKind.LAUNCH,
-        theme=EventTheme.ENERGY,
+        theme=Theme.ENERGY,
         day=-10,
         start=(19, 0),
         hours=2.5,
@@ -125,7 +125,7 @@ PLANS = [
     Plan(
         title="Formation des capitaines d'équipe",
         kind=EventKind.CAPTAIN_TRAINING,
-        theme=EventTheme.ENERGY,
+        theme=Theme.ENERGY,
         day=-5,
         start=(18, 30),
         hours=2,
@@ -145,7 +145,7 @@ PLANS = [
     Plan(
         title="Atelier compostage : les bases",
         kind=EventKind.WORKSHOP,
-        theme=EventTheme.WASTE,
+        theme=Theme.WASTE,
         day=7,
         start=(14, 0),
         hours=2,
@@ -188,7 +188,7 @@ PLANS = [
     Plan(
         title="Soirée de mi-parcours du défi",
         kind=EventKind.MIDWAY,
-        theme=EventTheme.ENERGY,
+        theme=Theme.ENERGY,
         day=89,
         start=(18, 30),
         hours=2.5,
@@ -208,7 +208,7 @@ PLANS = [
     Plan(
         title="Lire et comprendre ses factures d'énergie",
         kind=EventKind.WORKSHOP,
-        theme=EventTheme.ENERGY,
+        theme=Theme.ENERGY,
         day=28,
         start=(18, 0),
         hours=2,
@@ -223,7 +223,7 @@ PLANS = [
     Plan(
         title="Fabriquer ses produits ménagers",
         kind=EventKind.WORKSHOP,
-        theme=EventTheme.CONSUMPTION,
+        theme=Theme.CONSUMPTION,
         day=33,
         start=(14, 30),
         hours=2,
@@ -245,7 +245,7 @@ PLANS = [
     Plan(
         title="Repair café de la vallée",
         kind=EventKind.WORKSHOP,
-        theme=EventTheme.CONSUMPTION,
+        theme=Theme.CONSUMPTION,
         day=40,
         start=(14, 0),
         hours=3,
@@ -265,7 +265,7 @@ PLANS = [
     Plan(
         title="Économiser l'eau au quotidien",
         kind=EventKind.WORKSHOP,
-        theme=EventTheme.WATER,
+        theme=Theme.WATER,
         day=36,
         start=(18, 0),
         hours=1.5,
@@ -284,7 +284,7 @@ PLANS = [
     Plan(
         title="Cuisine anti-gaspi de saison",
         kind=EventKind.WORKSHOP,
-        theme=EventTheme.FOOD,
+        theme=Theme.FOOD,
         day=47,
         start=(10, 0),
         hours=2.5,
@@ -297,7 +297,7 @@ PLANS = [
     Plan(
         title="Balade thermique dans le vieux Crest",
         kind=EventKind.VISIT,
-        theme=EventTheme.HOUSING,
+        theme=Theme.HOUSING,
         day=54,
         start=(18, 0),
         hours=1.5,
@@ -317,7 +317,7 @@ PLANS = [
     Plan(
         title="Visite de la chaufferie bois de Crest",
         kind=EventKind.VISIT,
-        theme=EventTheme.ENERGY,
+        theme=Theme.ENERGY,
         day=70,
         start=(10, 0),
         hours=2,
@@ -330,7 +330,7 @@ PLANS = [
     Plan(
         title="Atelier vélo : entretenir son vélo",
         kind=EventKind.WORKSHOP,
-        theme=EventTheme.MOBILITY,
+        theme=Theme.MOBILITY,
         day=30,
         start=(10, 0),
         hours=3,

@@ -19,6 +19,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from territories.themes import Theme
+
 
 def _token() -> str:
     return secrets.token_urlsafe(24)
@@ -37,17 +39,6 @@ class EventKind(models.TextChoices):
     TECHNICAL_MEETING = "reunion_technique", _("Réunion technique")
     RELAY_TRAINING = "formation_relais", _("Formation des acteurs relais")
     CAMPAIGN_ACTION = "action_semaine", _("Action pendant une semaine thématique")
-
-
-class EventTheme(models.TextChoices):
-    ENERGY = "energie", _("Énergie")
-    WATER = "eau", _("Eau")
-    WASTE = "dechets", _("Déchets")
-    FOOD = "alimentation", _("Alimentation")
-    MOBILITY = "mobilite", _("Mobilité")
-    CONSUMPTION = "consommation", _("Consommation responsable")
-    HOUSING = "logement", _("Logement et rénovation")
-    BIODIVERSITY = "biodiversite", _("Nature et biodiversité")
 
 
 class Audience(models.TextChoices):
@@ -74,7 +65,7 @@ class WorkshopTemplate(models.Model):
         related_name="workshop_templates",
         help_text=_("Vide pour le catalogue de la plateforme."),
     )
-    theme = models.CharField(_("thème"), max_length=20, choices=EventTheme.choices)
+    theme = models.CharField(_("thème"), max_length=20, choices=Theme.choices)
     title = models.CharField(_("titre"), max_length=150)
     summary = models.CharField(_("résumé"), max_length=250)
     description = models.TextField(_("déroulé"), blank=True)
@@ -142,7 +133,7 @@ class Event(models.Model):
         related_name="sessions",
     )
     kind = models.CharField(_("type"), max_length=24, choices=EventKind.choices)
-    theme = models.CharField(_("thème"), max_length=20, choices=EventTheme.choices, blank=True)
+    theme = models.CharField(_("thème"), max_length=20, choices=Theme.choices, blank=True)
     audience = models.CharField(
         _("public"), max_length=12, choices=Audience.choices, default=Audience.PUBLIC
     )

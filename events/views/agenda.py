@@ -23,10 +23,11 @@ from django.views.decorators.http import require_GET
 
 from challenges.models import Challenge
 from challenges.views import challenge_from_url
-from events.models import Event, EventKind, EventTheme
+from events.models import Event, EventKind
 from events.selectors import AgendaFilters, agenda_communes, agenda_events, event_state
 from territories.models import Commune, Territory
 from territories.permissions import permission_required
+from territories.themes import Theme
 
 VIEW_TERRITORY = "territories.view_territory"
 VIEW_CHALLENGE = "challenges.view_challenge"
@@ -52,7 +53,7 @@ class AgendaFilterForm(forms.Form):
     theme = forms.ChoiceField(
         label=gettext_lazy("Thème"),
         required=False,
-        choices=[("", gettext_lazy("Tous les thèmes")), *EventTheme.choices],
+        choices=[("", gettext_lazy("Tous les thèmes")), *Theme.choices],
     )
     commune = forms.ChoiceField(label=gettext_lazy("Commune"), required=False)
     date_from = forms.DateField(

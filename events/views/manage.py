@@ -36,13 +36,13 @@ from events.models import (
     EventPhoto,
     EventRegistration,
     EventStatus,
-    EventTheme,
     RegistrationStatus,
     WorkshopTemplate,
 )
 from events.views import event_from_url
 from territories.models import Territory
 from territories.permissions import permission_required
+from territories.themes import Theme
 
 MANAGE = "events.manage_event"
 VIEW = "events.view_event"
@@ -183,7 +183,7 @@ def _catalogue_page(
     territory: Territory,
     bound: tuple[int, FromTemplateForm] | None = None,
 ) -> TemplateResponse:
-    themes = dict(EventTheme.choices)
+    themes = dict(Theme.choices)
     cards = []
     for template in _catalogue(territory):
         form = FromTemplateForm(prefix=f"atelier-{template.pk}")

@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.utils import timezone
 
-from events.models import EventKind, EventTheme
+from events.models import EventKind
+from territories.themes import Theme
 from tests.browser.helpers import (
     assert_accessible,
     assert_no_horizontal_scroll,
@@ -45,10 +46,10 @@ def agenda(territory, settings):
     )
     territory.communes.add(saillans)
     plans = [
-        ("Atelier compostage : les bases", EventTheme.WASTE, saillans, "Salle polyvalente", 3),
-        ("Repair café de la vallée", EventTheme.WASTE, crest, "Médiathèque de Crest", 5),
-        ("Balade thermique dans le vieux Crest", EventTheme.HOUSING, crest, "Tour de Crest", 8),
-        ("Économiser l'eau au quotidien", EventTheme.WATER, saillans, "Médiathèque", 12),
+        ("Atelier compostage : les bases", Theme.WASTE, saillans, "Salle polyvalente", 3),
+        ("Repair café de la vallée", Theme.WASTE, crest, "Médiathèque de Crest", 5),
+        ("Balade thermique dans le vieux Crest", Theme.HOUSING, crest, "Tour de Crest", 8),
+        ("Économiser l'eau au quotidien", Theme.WATER, saillans, "Médiathèque", 12),
     ]
     events = {}
     for title, theme, commune, place, days in plans:

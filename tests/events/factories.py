@@ -15,10 +15,10 @@ from events.models import (
     EventPhoto,
     EventRegistration,
     EventStatus,
-    EventTheme,
     RegistrationStatus,
     WorkshopTemplate,
 )
+from territories.themes import Theme
 from tests.factories import TerritoryFactory, UserFactory
 
 
@@ -26,7 +26,7 @@ class WorkshopTemplateFactory(DjangoModelFactory):
     class Meta:
         model = WorkshopTemplate
 
-    theme = EventTheme.WASTE
+    theme = Theme.WASTE
     title = factory.Sequence(lambda n: f"Atelier compostage n° {n}")
     summary = "Apprendre à composter chez soi."
     duration_minutes = 120
@@ -39,7 +39,7 @@ class EventFactory(DjangoModelFactory):
 
     territory = factory.SubFactory(TerritoryFactory)
     kind = EventKind.WORKSHOP
-    theme = EventTheme.WASTE
+    theme = Theme.WASTE
     title = factory.Sequence(lambda n: f"Atelier n° {n}")
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))

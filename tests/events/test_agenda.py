@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import EventKind, EventStatus, EventTheme, RegistrationStatus
+from events.models import EventKind, EventStatus, RegistrationStatus
 from events.views.agenda import PER_PAGE
+from territories.themes import Theme
 from tests.events.factories import EventFactory, EventRegistrationFactory
 from tests.factories import ChallengeFactory, CommuneFactory
 
@@ -82,7 +83,7 @@ def test_each_item_shows_kind_place_commune_and_places_left(client, territory) -
         territory,
         "Réparer son vélo",
         kind=EventKind.WORKSHOP,
-        theme=EventTheme.MOBILITY,
+        theme=Theme.MOBILITY,
         place_name="Médiathèque",
         commune=crest,
         capacity=10,
@@ -133,9 +134,9 @@ def test_the_past_toggle_shows_past_events_most_recent_first(client, territory) 
 
 def test_filters_narrow_the_list_and_stay_in_the_address(client, territory) -> None:
     saillans = CommuneFactory(name="Saillans", insee_code="26289")
-    event(territory, "Compost à Crest", theme=EventTheme.WASTE, commune=territory.communes.get())
-    event(territory, "Énergie à Saillans", theme=EventTheme.ENERGY, commune=saillans)
-    event(territory, "Déchets à Saillans", theme=EventTheme.WASTE, commune=saillans)
+    event(territory, "Compost à Crest", theme=Theme.WASTE, commune=territory.communes.get())
+    event(territory, "Énergie à Saillans", theme=Theme.ENERGY, commune=saillans)
+    event(territory, "Déchets à Saillans", theme=Theme.WASTE, commune=saillans)
     response = client.get(agenda_url(theme="dechets", commune="26289"))
     page = text(response)
     assert response.status_code == 200
@@ -157,8 +158,8 @@ def test_only_communes_with_events_are_offered(client, territory) -> None:
 
 
 def test_a_wrong_date_is_reported_next_to_its_field_and_kept(client, territory) -> None:
-    event(territory, "Atelier énergie", theme=EventTheme.ENERGY)
-    event(territory, "Atelier déchets", theme=EventTheme.WASTE)
+    event(territory, "Atelier énergie", theme=Theme.ENERGY)
+    event(territory, "Atelier déchets", theme=Theme.WASTE)
     response = client.get(agenda_url(date_from="2026-13-45", theme="energie"))
     page = text(response)
     assert response.status_code == 400
@@ -184,7 +185,7 @@ def test_an_unknown_kind_is_refused_not_a_500(client, territory) -> None:
 
 def test_the_list_is_paginated_and_pages_keep_the_filters(client, territory) -> None:
     for i in range(PER_PAGE + 2):
-        event(territory, f"Atelier {i:02d}", days=2 + i, theme=EventTheme.WASTE)
+        event(territory, f"Atelier {i:02d}", days=2 + i, theme=Theme.WASTE)
     page = text(client.get(agenda_url(theme="dechets")))
     assert "Atelier 29" in page
     assert "Atelier 30" not in page

@@ -13,8 +13,9 @@ from django.utils import timezone
 from api.events import router
 from api.services import token_create
 from challenges.models import RegistrationStatus as ChallengeStatus
-from events.models import Audience, EventKind, EventRegistration, EventStatus, EventTheme
+from events.models import Audience, EventKind, EventRegistration, EventStatus
 from events.models import RegistrationStatus as Status
+from territories.themes import Theme
 from tests.events.factories import EventFactory, EventRegistrationFactory
 from tests.factories import ChallengeFactory, CommuneFactory, RegistrationFactory, TerritoryFactory
 
@@ -61,19 +62,19 @@ def test_the_list_filters_like_the_agenda(client, territory) -> None:
     saillans = CommuneFactory(insee_code="26289", name="Saillans")
     challenge = ChallengeFactory(territory=territory, slug="hiver")
     other = TerritoryFactory(slug="ailleurs")
-    event(territory, "Compost", theme=EventTheme.WASTE, commune=territory.communes.get())
+    event(territory, "Compost", theme=Theme.WASTE, commune=territory.communes.get())
     event(
         territory,
         "Visite",
         kind=EventKind.VISIT,
-        theme=EventTheme.ENERGY,
+        theme=Theme.ENERGY,
         commune=saillans,
         challenge=challenge,
         days=8,
     )
-    full = event(territory, "Complet", capacity=1, days=9, theme=EventTheme.FOOD)
+    full = event(territory, "Complet", capacity=1, days=9, theme=Theme.FOOD)
     EventRegistrationFactory(event=full)
-    event(other, "Ailleurs", days=2, theme=EventTheme.FOOD)
+    event(other, "Ailleurs", days=2, theme=Theme.FOOD)
 
     def found(query: str) -> list[str]:
         return titles(client.get(f"{API}/events?{query}"))

@@ -8,7 +8,8 @@ import importlib
 import pytest
 from django.apps import apps
 
-from events.models import EventTheme, WorkshopTemplate
+from events.models import WorkshopTemplate
+from territories.themes import Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_every_row_is_complete_and_in_a_known_theme() -> None:
     rows = migration._rows()
     assert len(rows) >= 14
     for row in rows:
-        assert row["theme"] in EventTheme.values, row["title"]
+        assert row["theme"] in Theme.values, row["title"]
         assert all(row[key] for key in ("title", "summary", "description")), row["title"]
         assert int(row["duration_minutes"]) >= 15
     assert len({row["title"] for row in rows}) == len(rows)
@@ -53,7 +54,7 @@ def test_loading_again_updates_without_duplicating() -> None:
 
 def test_the_reverse_removes_the_platform_catalogue_only(territory) -> None:
     own = WorkshopTemplate.objects.create(
-        territory=territory, theme=EventTheme.WASTE, title="Repair café", summary="Le nôtre"
+        territory=territory, theme=Theme.WASTE, title="Repair café", summary="Le nôtre"
     )
     migration.unload_catalogue(apps, None)
     assert list(WorkshopTemplate.objects.all()) == [own]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from events.models import Event, EventKind, EventStatus, EventTheme, RegistrationStatus
+from events.models import Event, EventKind, EventStatus, RegistrationStatus
 from events.selectors import (
     AgendaFilters,
     agenda_communes,
@@ -19,6 +19,7 @@ from events.selectors import (
     visible_events,
     with_seats,
 )
+from territories.themes import Theme
 from tests.events.factories import EventFactory, EventRegistrationFactory
 from tests.factories import CommuneFactory, TerritoryFactory
 
@@ -99,21 +100,19 @@ def test_the_agenda_shows_what_has_not_ended_soonest_first(territory) -> None:
 def test_it_filters_by_kind_theme_and_commune(territory) -> None:
     crest = territory.communes.get()
     saillans = CommuneFactory(name="Saillans")
-    event(
-        territory, "Compost à Crest", kind=EventKind.WORKSHOP, theme=EventTheme.WASTE, commune=crest
-    )
+    event(territory, "Compost à Crest", kind=EventKind.WORKSHOP, theme=Theme.WASTE, commune=crest)
     event(
         territory,
         "Visite à Saillans",
         kind=EventKind.VISIT,
-        theme=EventTheme.ENERGY,
+        theme=Theme.ENERGY,
         commune=saillans,
     )
     event(
         territory,
         "Atelier énergie à Saillans",
         kind=EventKind.WORKSHOP,
-        theme=EventTheme.ENERGY,
+        theme=Theme.ENERGY,
         commune=saillans,
     )
 
@@ -123,7 +122,7 @@ def test_it_filters_by_kind_theme_and_commune(territory) -> None:
         )
 
     assert found(kind=EventKind.VISIT) == ["Visite à Saillans"]
-    assert found(theme=EventTheme.ENERGY) == ["Visite à Saillans", "Atelier énergie à Saillans"]
+    assert found(theme=Theme.ENERGY) == ["Visite à Saillans", "Atelier énergie à Saillans"]
     assert found(commune=saillans.insee_code, kind=EventKind.WORKSHOP) == [
         "Atelier énergie à Saillans"
     ]
