@@ -1,5 +1,6 @@
-"""Entering data through the API: a reading, a weighing. Idempotent with a
-client-supplied key: the same key again returns the row already saved (200)."""
+"""Entering data through the API: my household's meters, a reading, a
+weighing. Readings and weighings are idempotent with a client-supplied key:
+the same key again returns the row already saved (200)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,178 @@ from api.auth import token_or_session
 from api.schemas import ErrorOut
 from challenges.models import Registration, RegistrationStatus
 from measures import services
+from measures.forms import MeterForm
 from measures.models import Meter
 
 router = Router(tags=["Saisie"])
 
 ClientKey = Field(..., min_length=8, max_length=60, description="Clé choisie par le client.")
+
+
+# --- Meters ------------------------------------------------------------------------
+
+# Numbers may come as JSON numbers or as French text ("11,05"): the meter form
+# reads them, so that every refusal is the one the household sees on the page.
+Number = Decimal | str
+
+COEFFICIENT_DESCRIPTION = (
+    "Gaz en m³ : le coefficient de conversion de la facture (kWh PCS par m³, souvent entre "
+    "10,5 et 11,5). Vide : la valeur par défaut de la table des facteurs (11,2). Hors de "
+    "9 à 13 kWh/m³, il faut `confirm_unusual_coefficient`."
+)
+
+
+class MeterOut(Schema):
+    id: int
+    label: str
+    carrier: str
+    unit: str
+    heating_share: Decimal
+    has_offpeak: bool
+    is_active: bool
+    gas_kwh_per_m3: Decimal | None = Field(None, description=COEFFICIENT_DESCRIPTION)
+
+
+class MeterIn(Schema):
+    carrier: str = Field(..., description="electricite, gaz, fioul, bois_buches, granules…")
+    label: str
+    unit: str = Field("", description="Vide : l'unité habituelle de l'énergie.")
+    heating_share: Number | None = None
+    has_offpeak: bool = False
+    gas_kwh_per_m3: Number | None = Field(None, description=COEFFICIENT_DESCRIPTION)
+    confirm_unusual_coefficient: bool = False
+
+
+class MeterPatch(Schema):
+    """Only the fields sent change."""
+
+    carrier: str | None = None
+    label: str | None = None
+    unit: str | None = None
+    heating_share: Number | None = None
+    has_offpeak: bool | None = None
+    is_active: bool | None = None
+    gas_kwh_per_m3: Number | None = Field(None, description=COEFFICIENT_DESCRIPTION)
+    confirm_unusual_coefficient: bool = False
+
+
+class FieldErrorOut(Schema):
+    champ: str
+    message: str
+
+
+class MeterErrorOut(Schema):
+    message: str
+    erreurs: list[FieldErrorOut] = []
+
+
+CONFIRM_HINT = (
+    " Pour l'enregistrer quand même, renvoyez la requête avec "
+    "« confirm_unusual_coefficient » à true."
+)
+METER_RESPONSES = {400: MeterErrorOut, 401: ErrorOut, 404: ErrorOut}
+
+
+def _form_data(values: dict[str, Any]) -> dict[str, str]:
+    """The API's values as the meter form reads a POST."""
+    data = {}
+    for name in ("carrier", "label", "unit", "heating_share", "gas_kwh_per_m3"):
+        value = values.get(name)
+        data[name] = "" if value is None else str(value)
+    for name, field in (
+        ("has_offpeak", "has_offpeak"),
+        ("is_active", "is_active"),
+        ("confirm_unusual_coefficient", "confirm_coefficient"),
+    ):
+        if values.get(name):
+            data[field] = "on"
+    return data
+
+
+def _refusal(form: MeterForm) -> Status:
+    errors = [
+        {"champ": "non_field_errors" if name == "__all__" else name, "message": str(message)}
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    message = errors[0]["message"] if errors else "Requête invalide."
+    if form.asks_confirmation and not form.data.get("confirm_coefficient"):
+        message += CONFIRM_HINT
+    return Status(400, {"message": message, "erreurs": errors})
+
+
+def _meter_error(error: services.MeterError) -> Status:
+    message = str(error) + (CONFIRM_HINT if isinstance(error, services.UnusualCoefficient) else "")
+    field = [{"champ": error.field, "message": str(error)}] if error.field else []
+    return Status(400, {"message": message, "erreurs": field})
+
+
+@router.get(
+    "/meters",
+    response={200: list[MeterOut], 401: ErrorOut},
+    auth=token_or_session,
+    summary="Les compteurs de mon foyer",
+)
+def meter_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return Meter.objects.filter(household_id=_household_id(request)).order_by("pk")
+
+
+@router.post(
+    "/meters",
+    response={201: MeterOut, **METER_RESPONSES},
+    auth=token_or_session,
+    summary="Déclarer un compteur de mon foyer",
+)
+def meter_create(request: HttpRequest, payload: MeterIn):  # type: ignore[no-untyped-def]
+    """Refusé (400, message en français) : énergie ou unité inconnue, coefficient de gaz nul
+    ou négatif, ou hors de 9 à 13 kWh/m³ sans `confirm_unusual_coefficient`."""
+    household = request.auth.household  # type: ignore[attr-defined]
+    if household is None:
+        return Status(
+            400, {"message": "Décrivez d'abord votre foyer : ses compteurs y seront rattachés."}
+        )
+    form = MeterForm(_form_data(payload.model_dump()), household=household)
+    if not form.is_valid():
+        return _refusal(form)
+    try:
+        meter = services.meter_create(household=household, **form.values())
+    except services.MeterError as error:
+        return _meter_error(error)
+    return Status(201, meter)
+
+
+@router.patch(
+    "/meters/{meter_id}",
+    response={200: MeterOut, **METER_RESPONSES},
+    auth=token_or_session,
+    summary="Modifier un compteur de mon foyer",
+)
+def meter_update(request: HttpRequest, meter_id: int, payload: MeterPatch):  # type: ignore[no-untyped-def]
+    """Seuls les champs envoyés changent ; `gas_kwh_per_m3` à null efface le coefficient
+    (la valeur par défaut s'applique alors). Mêmes refus que la création."""
+    meter = get_object_or_404(
+        Meter.objects.select_related("household"),
+        pk=meter_id,
+        household_id=_household_id(request),
+    )
+    current = {
+        "carrier": meter.carrier,
+        "label": meter.label,
+        "unit": meter.unit,
+        "heating_share": meter.heating_share,
+        "has_offpeak": meter.has_offpeak,
+        "is_active": meter.is_active,
+        "gas_kwh_per_m3": meter.gas_kwh_per_m3,
+    }
+    values = {**current, **payload.model_dump(exclude_unset=True)}
+    form = MeterForm(_form_data(values), instance=meter, household=meter.household)
+    if not form.is_valid():
+        return _refusal(form)
+    try:
+        services.meter_update(meter=meter, **form.values())
+    except services.MeterError as error:
+        return _meter_error(error)
+    return Status(200, meter)
 
 
 class ReadingIn(Schema):

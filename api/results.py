@@ -13,7 +13,7 @@ from ninja import Router
 from api.auth import token_or_session
 from api.schemas import ErrorOut
 from challenges.models import Challenge, Registration, Team
-from measures.views_results import challenge_payload, has_started, public_payload
+from measures.views.results import challenge_payload, has_started, public_payload
 from territories.permissions import check
 
 router = Router(tags=["Résultats"])

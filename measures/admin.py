@@ -1,5 +1,12 @@
-from django.contrib import admin
+from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from measures.factors import FactorRow, basis_problems
 from measures.models import (
     Bill,
     DegreeDay,
@@ -21,6 +28,7 @@ class MeterAdmin(admin.ModelAdmin):
         "carrier",
         "unit",
         "heating_share",
+        "gas_kwh_per_m3",
         "has_offpeak",
         "is_active",
     ]
@@ -45,8 +53,74 @@ class WeighingAdmin(admin.ModelAdmin):
     date_hierarchy = "weighed_on"
 
 
+def _row(data: dict[str, Any]) -> FactorRow:
+    return FactorRow(
+        kind=data["kind"],
+        key=data["key"],
+        value=data["value"],
+        energy_basis=data.get("energy_basis") or "",
+        includes_upstream=data.get("includes_upstream"),
+    )
+
+
+class FactorFormSet(forms.BaseInlineFormSet):
+    """A version that mixes bases without a conversion is refused as a whole
+    (METHODOLOGY « Factor bases »)."""
+
+    def clean(self) -> None:
+        super().clean()
+        rows = [
+            _row(form.cleaned_data)
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and {"kind", "key", "value"} <= set(form.cleaned_data)
+        ]
+        problems = basis_problems(rows)
+        if problems:
+            raise ValidationError([message for _carrier, message in problems])
+
+
+class FactorForm(forms.ModelForm):
+    """One row, checked against the other rows of its version."""
+
+    class Meta:
+        model = Factor
+        fields = [
+            "factor_set",
+            "kind",
+            "key",
+            "unit",
+            "value",
+            "energy_basis",
+            "includes_upstream",
+            "source",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        factor_set = cleaned.get("factor_set")
+        if factor_set is None or not {"kind", "key", "value"} <= set(cleaned):
+            return cleaned
+        others = factor_set.factors.exclude(pk=self.instance.pk).exclude(
+            kind=cleaned["kind"], key=cleaned["key"]
+        )
+        rows = [
+            *(
+                FactorRow(f.kind, f.key, f.value, f.energy_basis, f.includes_upstream)
+                for f in others
+            ),
+            _row(cleaned),
+        ]
+        mine = [message for carrier, message in basis_problems(rows) if carrier == cleaned["key"]]
+        if mine:
+            raise ValidationError(mine)
+        return cleaned
+
+
 class FactorInline(admin.TabularInline):
     model = Factor
+    formset = FactorFormSet
     extra = 0
 
 
@@ -58,8 +132,18 @@ class FactorSetAdmin(admin.ModelAdmin):
 
 @admin.register(Factor)
 class FactorAdmin(admin.ModelAdmin):
-    list_display = ["factor_set", "kind", "key", "value", "unit", "source"]
-    list_filter = ["factor_set", "kind"]
+    form = FactorForm
+    list_display = [
+        "factor_set",
+        "kind",
+        "key",
+        "value",
+        "unit",
+        "energy_basis",
+        "includes_upstream",
+        "source",
+    ]
+    list_filter = ["factor_set", "kind", "energy_basis"]
     search_fields = ["key", "source"]
 
 

@@ -29,8 +29,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, Registration
-from measures.models import DegreeDay, WeatherZone
-from measures.tabular import (
+from elan.tabular import (
     CellError,
     FileError,
     parse_date,
@@ -39,6 +38,7 @@ from measures.tabular import (
     read_table,
     require_columns,
 )
+from measures.models import DegreeDay, WeatherZone
 from territories.models import Department
 
 T = TypeVar("T")
@@ -95,7 +95,8 @@ def parse_degree_days(
     """Daily DJU of a file, or the list of every error found in it."""
     fmt = DegreeDayFormat(fmt)
     try:
-        columns, rows = read_table(data, filename)
+        table = read_table(data, filename)
+        columns, rows = table.columns, table.rows
         if fmt == DegreeDayFormat.TEMPERATURES:
             required: tuple[tuple[str, ...], ...] = (("date", "jour"), ("tmin",), ("tmax",))
         elif fmt == DegreeDayFormat.MONTHLY:

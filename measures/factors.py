@@ -8,11 +8,23 @@ by the data migration 0003_default_factors with a source for every row.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from measures.engine.conversion import (
+    FUELS,
+    PCS_PER_PCI_RANGE,
+    TARIFF_PER_KWH,
+    Factors,
+    basis_name,
+    carrier_name,
+    decimal_text,
+)
 from measures.models import FactorKind, FactorSet
 
 DEFAULT_FACTOR_SET_NAME = "Valeurs par défaut 2024"
@@ -42,6 +54,10 @@ REQUIRED_FACTORS: tuple[tuple[str, str], ...] = (
     (FactorKind.TARIFF, "granules"),
     (FactorKind.TARIFF, "propane"),
     (FactorKind.TARIFF, "reseau_chaleur"),
+    # The shipped CO2 factors of gas and propane are per kWh PCI, their kWh PCS
+    # (0007_default_factor_bases).
+    (FactorKind.PCS_PER_PCI, "gaz"),
+    (FactorKind.PCS_PER_PCI, "propane"),
 )
 
 
@@ -86,3 +102,75 @@ TRAVEL_MODE_KEYS: tuple[str, ...] = (
     "autre",
 )
 MODES_WITHOUT_CO2_AVOIDED: frozenset[str] = frozenset({"autre"})
+
+
+# --- Bases (METHODOLOGY « Factor bases ») -------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactorRow:
+    kind: str
+    key: str
+    value: Decimal
+    energy_basis: str
+    includes_upstream: bool | None
+
+
+def basis_problems(rows: Iterable[FactorRow]) -> list[tuple[str, str]]:
+    """(carrier, French message) for each way a version's rows mix bases: a CO2
+    factor on another basis than the kWh it multiplies without a PCS/PCI ratio
+    (the engine refuses it), a fuel row that does not state its basis or its
+    upstream emissions, a tariff per kWh on another basis, an implausible ratio."""
+    rows = list(rows)
+    factors = Factors.from_values(
+        {(r.kind, r.key): r.value for r in rows},
+        bases={(r.kind, r.key): r.energy_basis for r in rows},
+        upstream={(r.kind, r.key): r.includes_upstream for r in rows},
+    )
+    problems = [(b.carrier, b.problem) for b in factors.carrier_bases() if b.problem]
+    low, high = PCS_PER_PCI_RANGE
+    for row in rows:
+        name = carrier_name(row.key)
+        if (
+            row.kind == FactorKind.CO2_PER_KWH
+            and row.key in FUELS
+            and row.includes_upstream is None
+        ):
+            problems.append(
+                (
+                    row.key,
+                    _(
+                        "%(carrier)s : le facteur CO2 ne dit pas s'il compte les émissions amont "
+                        "(extraction, raffinage, transport)."
+                    )
+                    % {"carrier": name},
+                )
+            )
+        energy = factors.energy_basis(row.key)
+        per_kwh_tariff = row.kind == FactorKind.TARIFF and row.key in TARIFF_PER_KWH
+        if per_kwh_tariff and row.energy_basis and energy and row.energy_basis != energy:
+            problems.append(
+                (
+                    row.key,
+                    _(
+                        "%(carrier)s : le tarif est par kWh %(tariff)s mais les kWh sont en %(energy)s."
+                    )
+                    % {
+                        "carrier": name,
+                        "tariff": basis_name(row.energy_basis),
+                        "energy": basis_name(energy),
+                    },
+                )
+            )
+        if row.kind == FactorKind.PCS_PER_PCI and not low < float(row.value) <= high:
+            problems.append(
+                (
+                    row.key,
+                    _(
+                        "%(carrier)s : un rapport PCS/PCI de %(ratio)s n'est pas plausible (il est "
+                        "compris entre 1 et 1,25)."
+                    )
+                    % {"carrier": name, "ratio": decimal_text(float(row.value))},
+                )
+            )
+    return list(dict.fromkeys(problems))

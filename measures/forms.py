@@ -23,7 +23,16 @@ from measures.models import (
     WasteFlow,
     default_heating_share,
 )
-from measures.services import MAX_PHOTO_BYTES, ReadingErrors, duplicate_message, registers_of
+from measures.services import (
+    GAS_COEFFICIENT,
+    MAX_PHOTO_BYTES,
+    MeterError,
+    ReadingErrors,
+    UnusualCoefficient,
+    duplicate_message,
+    gas_coefficient_check,
+    registers_of,
+)
 
 HEATING_SHARE_HELP = _(
     "La part de cette énergie qui sert à chauffer le logement, de 0 (pas du tout) à 1 "
@@ -32,6 +41,12 @@ HEATING_SHARE_HELP = _(
     "l'électricité, indiquez par exemple 0,6 quand le chauffage fait environ 60 % de votre "
     "facture. Elle sert à tenir compte de la météo : un hiver plus froid que l'an dernier ne "
     "vous pénalise pas."
+)
+
+
+GAS_COEFFICIENT_HELP = _(
+    "Gaz en m³ seulement : sur votre facture de gaz, ligne « coefficient de conversion », "
+    "souvent entre 10,5 et 11,5 kWh/m³. Laissez vide pour la valeur moyenne (11,2 kWh/m³)."
 )
 
 
@@ -59,10 +74,31 @@ class MeterForm(forms.ModelForm):
         localize=True,
         help_text=HEATING_SHARE_HELP,
     )
+    gas_kwh_per_m3 = forms.DecimalField(
+        label=_("coefficient de conversion (kWh/m³)"),
+        required=False,
+        max_digits=5,
+        decimal_places=3,
+        localize=True,
+        help_text=GAS_COEFFICIENT_HELP,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    # Shown with the message when the coefficient is unusual (see clean()).
+    confirm_coefficient = forms.BooleanField(
+        label=_("Je confirme ce coefficient"), required=False, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Meter
-        fields = ["carrier", "label", "unit", "heating_share", "has_offpeak", "is_active"]
+        fields = [
+            "carrier",
+            "label",
+            "unit",
+            "heating_share",
+            "gas_kwh_per_m3",
+            "has_offpeak",
+            "is_active",
+        ]
         help_texts = {
             "has_offpeak": _("Électricité seulement : votre compteur affiche deux index."),
             "is_active": _("Décochez quand le compteur ne sert plus (déménagement, remplacement)."),
@@ -71,6 +107,12 @@ class MeterForm(forms.ModelForm):
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.household = household
+        self.asks_confirmation = False
+        if self.data.get(self.add_prefix("confirm_coefficient")) in ("on", "true", "True"):
+            self._ask_confirmation()
+        self.order_fields(
+            ["carrier", "label", "unit", "heating_share", GAS_COEFFICIENT, "confirm_coefficient"]
+        )
         self.fields["unit"].help_text = _("Unités possibles — %(units)s.") % {
             "units": _units_help()
         }
@@ -112,12 +154,40 @@ class MeterForm(forms.ModelForm):
         duplicates = Meter.objects.filter(household=self.household, carrier=carrier, label=label)
         if label and duplicates.exclude(pk=self.instance.pk).exists():
             self.add_error("label", duplicate_message(label))
+        if GAS_COEFFICIENT not in self.errors and "unit" not in self.errors:
+            self._check_coefficient(cleaned, carrier, unit)
         return cleaned
+
+    def _check_coefficient(self, cleaned: dict[str, Any], carrier: str, unit: str) -> None:
+        try:
+            gas_coefficient_check(
+                value=cleaned.get(GAS_COEFFICIENT),
+                carrier=carrier,
+                unit=unit,
+                confirmed=bool(cleaned.get("confirm_coefficient")),
+                previous=self.instance.gas_kwh_per_m3 if self.instance.pk else None,
+            )
+        except MeterError as error:
+            if isinstance(error, UnusualCoefficient):
+                self._ask_confirmation()
+            self.add_error(GAS_COEFFICIENT, str(error))
+
+    def _ask_confirmation(self) -> None:
+        """Show the confirmation checkbox (it stays hidden otherwise)."""
+        self.asks_confirmation = True
+        self.fields["confirm_coefficient"].widget = forms.CheckboxInput()
+
+    def add_meter_error(self, error: MeterError) -> None:
+        """A refusal of the services, next to its field when it names one."""
+        if isinstance(error, UnusualCoefficient):
+            self._ask_confirmation()
+        self.add_error(error.field if error.field in self.fields else None, str(error))
 
     def values(self) -> dict[str, Any]:
         """The cleaned values, as the services take them."""
-        names = ["carrier", "unit", "label", "heating_share", "has_offpeak"]
+        names = ["carrier", "unit", "label", "heating_share", "has_offpeak", GAS_COEFFICIENT]
         values = {name: self.cleaned_data[name] for name in names}
+        values["confirm_coefficient"] = bool(self.cleaned_data.get("confirm_coefficient"))
         if "is_active" in self.fields:
             values["is_active"] = self.cleaned_data["is_active"]
         return values

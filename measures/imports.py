@@ -1,13 +1,23 @@
-"""Import and export of a challenge's readings and weighings (CSV or XLSX).
+"""Import and export of a challenge's readings and weighings (CSV, XLSX or
+ODS), following the import protocol of the tabular kit (`elan.tabular`).
 
 Columns (header line required; names are case and accent insensitive):
 
 - readings (« relevés »): ``foyer`` (household name, or its number as shown in
   the export) or ``email`` (of a member), ``compteur`` (meter label), ``date``
   (JJ/MM/AAAA or AAAA-MM-JJ), ``index``, optional ``registre``
-  (base / hp / hc) and ``type`` (releve / remplacement / tour);
+  (base / hp / hc) and ``type`` (releve / remplacement / tour), optional
+  ``coefficient_kwh_m3`` (« coefficient », « coef_conversion »…: the gas
+  meter's conversion coefficient printed on the bill, METHODOLOGY §2) and
+  ``confirmer``;
 - weighings (« pesées »): ``foyer`` or ``email``, ``date``, ``flux``
   (omr, emballages, verre, papier, biodechets, or their labels), ``kg``.
+
+The coefficient is set on the meter of the row, which must be a gas meter
+counted in m³; an empty cell leaves the meter's coefficient as it is. 0 or
+less is refused; outside 9–13 kWh/m³ the row is an error unless its
+``confirmer`` cell says « oui » (the person checked the bill): the file then
+says what was confirmed, row by row, and nothing depends on a form option.
 
 `import_preview` (the dry run) validates every row and writes nothing;
 `data_import` validates again and writes every new row in one transaction,
@@ -19,39 +29,50 @@ export — changes nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-import io
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from challenges.models import Challenge, Registration, RegistrationStatus, Theme
-from measures.models import Meter, Reading, ReadingKind, Register, WasteFlow, Weighing
-from measures.results import results_invalidate
-from measures.services import entry_floor
-from measures.tabular import (
+from elan import tabular
+from elan.tabular import (
+    PRESENT,
     CellError,
-    FileError,
+    Field,
     Row,
+    Schema,
     column_key,
+    csv_text,
     parse_date,
     parse_decimal,
-    read_table,
-    require_columns,
+    parse_yes_no,
+    unneutralise,
 )
-
-T = TypeVar("T")
+from elan.tabular import (
+    ImportRejected as ImportRejected,  # the views catch it from here
+)
+from measures.models import (
+    Carrier,
+    Meter,
+    Reading,
+    ReadingKind,
+    Register,
+    Unit,
+    WasteFlow,
+    Weighing,
+)
+from measures.results import results_invalidate
+from measures.services import entry_floor
 
 
 class DataKind(StrEnum):
@@ -61,6 +82,32 @@ class DataKind(StrEnum):
 
 READING_COLUMNS = ["foyer", "compteur", "registre", "date", "index", "type"]
 WEIGHING_COLUMNS = ["foyer", "date", "flux", "kg"]
+COEFFICIENT = "coefficient_kwh_m3"
+CONFIRM = "confirmer"
+
+READING_SCHEMA = Schema(
+    fields=(
+        *(Field(key) for key in ["foyer", "email", "compteur", "registre", "date", "index"]),
+        Field("type"),
+        Field(
+            COEFFICIENT,
+            synonyms=(
+                "coefficient",
+                "coef_conversion",
+                "coefficient_conversion",
+                "coefficient_de_conversion",
+                "kwh_m3",
+                "kwh_par_m3",
+            ),
+        ),
+        Field(CONFIRM, synonyms=("confirmation", "confirme")),
+    ),
+    required=(("foyer", "email"), ("compteur",), ("date",), ("index",)),
+)
+WEIGHING_SCHEMA = Schema(
+    fields=tuple(Field(key) for key in ["foyer", "email", "date", "flux", "kg"]),
+    required=(("foyer", "email"), ("date",), ("flux",), ("kg",)),
+)
 
 KIND_CODES = {
     "releve": ReadingKind.NORMAL,
@@ -81,85 +128,30 @@ EXCLUDED_STATUSES = [RegistrationStatus.NOT_SELECTED, RegistrationStatus.WITHDRA
 EXPORT_MARGIN = dt.timedelta(days=60)
 MAX_INDEX = Decimal("999999999.999")
 MAX_KG = Decimal("500")
+# A gas bill's coefficient (kWh PCS per m³) is about 10.5 to 11.5 in France;
+# outside this range it is a typing error until someone confirms it.
+USUAL_COEFFICIENT = (Decimal("9"), Decimal("13"))
+MAX_COEFFICIENT = Decimal("99.999")  # the meter's field holds 5 digits
 
-NEW, PRESENT, ERROR = "nouveau", "deja_present", "erreur"
 
-
-@dataclass
-class RowResult:
-    line: int
-    cells: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-    status: str = NEW
-    note: str = ""
+@dataclass(kw_only=True)
+class RowResult(tabular.RowResult):
     # Set for valid rows: what would be written.
     instance: Reading | Weighing | None = None
     household_id: int | None = None
     series: tuple[Any, ...] = ()
-    key: str = ""
-    values: list[str] = field(default_factory=list)  # the cells, in column order
-
-    @property
-    def status_label(self) -> str:
-        return {NEW: _("À importer"), PRESENT: _("Déjà présent"), ERROR: _("Erreur")}[self.status]
+    meter: Meter | None = None
+    coefficient: Decimal | None = None
 
 
-@dataclass
-class ImportReport:
+@dataclass(kw_only=True)
+class ImportReport(tabular.ImportReport[RowResult]):
     kind: DataKind
-    columns: list[str]
-    rows: list[RowResult] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    created: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not any(r.errors for r in self.rows)
-
-    @property
-    def error_rows(self) -> list[RowResult]:
-        return [r for r in self.rows if r.errors]
-
-    @property
-    def new_count(self) -> int:
-        return sum(1 for r in self.rows if r.status == NEW)
-
-    @property
-    def present_count(self) -> int:
-        return sum(1 for r in self.rows if r.status == PRESENT)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.error_rows)
-
-
-class ImportRejected(Exception):
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__(_("L'import contient des erreurs : rien n'a été enregistré."))
-        self.report = report
+    # Meters whose conversion coefficient the import sets: meter id → kWh/m³.
+    coefficients: dict[int, Decimal] = field(default_factory=dict)
 
 
 # --- Reading the cells -------------------------------------------------------
-
-
-def _cell(row: RowResult, parse: Callable[..., T], *args: Any) -> T | None:
-    try:
-        return parse(*args)
-    except CellError as error:
-        row.errors.append(str(error))
-        return None
-
-
-def _unformula(text: str) -> str:
-    """The export protects cells starting with = + - @ with a quote (so that a
-    spreadsheet does not run them); the import removes it."""
-    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
-        return text[1:]
-    return text
-
-
-def _protect(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _number_text(value: Decimal) -> str:
@@ -224,6 +216,32 @@ def _flow(text: str) -> str:
     return FLOW_CODES[code]
 
 
+def _coefficient(text: str, confirm: str) -> Decimal | None:
+    """A gas meter's kWh per m³, or None for an empty cell (the meter keeps its own)."""
+    if not text.strip():
+        return None
+    value = parse_decimal(text, label=_("coefficient"))
+    if value <= 0:
+        raise CellError(
+            _("le coefficient de conversion doit être positif (kWh par m³, sur la facture de gaz)")
+        )
+    value = value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    if value > MAX_COEFFICIENT:
+        raise CellError(
+            _("coefficient « %(value)s » impossible : un m³ de gaz donne environ 11 kWh")
+            % {"value": text[:40]}
+        )
+    low, high = USUAL_COEFFICIENT
+    if not low <= value <= high and not parse_yes_no(confirm, label=_("confirmer")):
+        raise CellError(
+            _(
+                "coefficient %(value)s kWh/m³ inhabituel (attendu entre 9 et 13) : vérifiez la facture, puis indiquez « oui » dans la colonne confirmer"
+            )
+            % {"value": _number_text(value)}
+        )
+    return value
+
+
 # --- The challenge's households ----------------------------------------------
 
 
@@ -256,7 +274,7 @@ class _Households:
         return str(registration.household_id)
 
     def find(self, row: Row) -> Registration:
-        name, email = _unformula(row.get("foyer")), row.get("email")
+        name, email = unneutralise(row.get("foyer")), row.get("email")
         if not name and not email:
             raise CellError(_("foyer manquant (colonne foyer ou email)"))
         if name:
@@ -280,8 +298,7 @@ class _Households:
 
 
 def _import_key(challenge: Challenge, kind: DataKind, parts: Iterable[object]) -> str:
-    text = "|".join([str(challenge.pk), kind.value, *(str(p) for p in parts)])
-    return "imp-" + hashlib.sha256(text.encode()).hexdigest()[:60]
+    return tabular.import_key(challenge.pk, kind.value, *parts)
 
 
 # --- Validation --------------------------------------------------------------
@@ -292,15 +309,7 @@ def import_preview(
 ) -> ImportReport:
     """The dry run: every row parsed and checked; nothing is written."""
     kind = DataKind(kind)
-    try:
-        columns, rows = read_table(data, filename)
-        if kind == DataKind.READINGS:
-            require_columns(columns, ("foyer", "email"), ("compteur",), ("date",), ("index",))
-        else:
-            require_columns(columns, ("foyer", "email"), ("date",), ("flux",), ("kg",))
-    except FileError as error:
-        return ImportReport(kind=kind, columns=[], file_errors=[str(error)])
-    report = ImportReport(kind=kind, columns=[c for c in columns if c])
+    report = ImportReport(kind=kind)
     theme_ok = (
         Theme.WASTE in challenge.themes
         if kind == DataKind.WEIGHINGS
@@ -314,18 +323,16 @@ def import_preview(
         )
         report.file_errors.append(message)
         return report
-    if not rows:
-        report.file_errors.append(_("Le fichier ne contient aucune ligne de données."))
-        return report
-    households = _Households(challenge)
-    if kind == DataKind.READINGS:
-        _check_readings(challenge, households, rows, report)
-    else:
-        _check_weighings(challenge, households, rows, report)
-    for result in report.rows:
-        result.values = [result.cells.get(c, "") for c in report.columns]
-        if result.errors:
-            result.status = ERROR
+
+    def check(rows: list[Row]) -> None:
+        households = _Households(challenge)
+        if kind == DataKind.READINGS:
+            _check_readings(challenge, households, rows, report)
+        else:
+            _check_weighings(challenge, households, rows, report)
+
+    schema = READING_SCHEMA if kind == DataKind.READINGS else WEIGHING_SCHEMA
+    tabular.preview(report, data=data, filename=filename, schema=schema, check=check)
     return report
 
 
@@ -336,11 +343,11 @@ def _check_readings(
     for known in Meter.objects.filter(household_id__in=households.by_household):
         meters[known.household_id][known.label.strip().casefold()].append(known)
     for row in rows:
-        result = RowResult(line=row.line, cells=row.cells)
+        result = RowResult.of(row)
         report.rows.append(result)
-        registration = _cell(result, households.find, row)
+        registration = result.cell(households.find, row)
         meter: Meter | None = None
-        label = _unformula(row.get("compteur"))
+        label = unneutralise(row.get("compteur"))
         if not label:
             result.errors.append(_("compteur manquant"))
         elif registration is not None:
@@ -356,10 +363,21 @@ def _check_readings(
                 )
             else:
                 meter = found[0]
-        register = _cell(result, _register, row.get("registre"))
-        day = _cell(result, _past_date, row.get("date"))
-        value = _cell(result, _index, row.get("index"))
-        reading_kind = _cell(result, _reading_kind, row.get("type"))
+        register = result.cell(_register, row.get("registre"))
+        day = result.cell(_past_date, row.get("date"))
+        value = result.cell(_index, row.get("index"))
+        reading_kind = result.cell(_reading_kind, row.get("type"))
+        result.coefficient = result.cell(_coefficient, row.get(COEFFICIENT), row.get(CONFIRM))
+        if meter is not None and result.coefficient is not None:
+            if meter.carrier == Carrier.GAS and meter.unit == Unit.M3:
+                result.meter = meter
+            else:
+                result.errors.append(
+                    _(
+                        "le compteur « %(label)s » n'est pas un compteur de gaz en m³ : laissez son coefficient vide"
+                    )
+                    % {"label": label[:80]}
+                )
         floor = entry_floor(challenge.starts_on)
         if day is not None and day < floor:
             result.errors.append(
@@ -392,6 +410,37 @@ def _check_readings(
             client_key=result.key,
         )
     _check_series(report)
+    _check_coefficients(report)
+
+
+def _check_coefficients(report: ImportReport) -> None:
+    """One coefficient per meter in the file; those that change a meter are
+    noted on the report, to be written with the readings."""
+    first: dict[int, tuple[int, Decimal]] = {}  # meter → (line, coefficient)
+    low, high = USUAL_COEFFICIENT
+    for result in report.rows:
+        meter, value = result.meter, result.coefficient
+        if meter is None or value is None or result.errors:
+            continue
+        line, known = first.setdefault(meter.pk, (result.line, value))
+        if known != value:
+            result.errors.append(
+                _("la ligne %(line)s donne un autre coefficient pour ce compteur (%(value)s)")
+                % {"line": line, "value": _number_text(known)}
+            )
+            result.instance = None
+            continue
+        if not low <= value <= high:
+            result.warnings.append(
+                _("coefficient inhabituel %(value)s kWh/m³, confirmé")
+                % {"value": _number_text(value)}
+            )
+        if meter.gas_kwh_per_m3 != value and meter.pk not in report.coefficients:
+            report.coefficients[meter.pk] = value
+            result.note = _("coefficient de « %(label)s » : %(value)s kWh/m³") % {
+                "label": meter.label[:80],
+                "value": _number_text(value),
+            }
 
 
 @dataclass
@@ -490,12 +539,12 @@ def _check_weighings(
     challenge: Challenge, households: _Households, rows: list[Row], report: ImportReport
 ) -> None:
     for row in rows:
-        result = RowResult(line=row.line, cells=row.cells)
+        result = RowResult.of(row)
         report.rows.append(result)
-        registration = _cell(result, households.find, row)
-        day = _cell(result, _past_date, row.get("date"))
-        flow = _cell(result, _flow, row.get("flux"))
-        kg = _cell(result, _kg, row.get("kg"))
+        registration = result.cell(households.find, row)
+        day = result.cell(_past_date, row.get("date"))
+        flow = result.cell(_flow, row.get("flux"))
+        kg = result.cell(_kg, row.get("kg"))
         if day is not None and day < challenge.starts_on:
             result.errors.append(
                 _("pesée du %(day)s avant le début du défi (%(start)s)")
@@ -552,35 +601,29 @@ def data_import(
     # do not both pass validation.
     Challenge.objects.select_for_update().filter(pk=challenge.pk).first()
     report = import_preview(challenge=challenge, kind=kind, data=data, filename=filename)
-    if not report.ok:
-        raise ImportRejected(report)
-    new_rows = [r for r in report.rows if r.status == NEW and r.instance is not None]
     now = timezone.now()
-    for result in new_rows:
-        assert result.instance is not None
-        result.instance.entered_by = user
-        result.instance.entered_at = now
-    try:
-        with transaction.atomic():
-            if report.kind == DataKind.READINGS:
-                Reading.objects.bulk_create(
-                    [r.instance for r in new_rows if isinstance(r.instance, Reading)],
-                    batch_size=1000,
-                )
-            else:
-                Weighing.objects.bulk_create(
-                    [r.instance for r in new_rows if isinstance(r.instance, Weighing)],
-                    batch_size=1000,
-                )
-    except IntegrityError as error:
-        report.file_errors.append(
-            _(
-                "Une partie de ces données vient d'être enregistrée par ailleurs : relancez la vérification."
+
+    def write(rows: list[RowResult]) -> None:
+        for result in rows:
+            assert result.instance is not None
+            result.instance.entered_by = user
+            result.instance.entered_at = now
+        if report.kind == DataKind.READINGS:
+            Reading.objects.bulk_create(
+                [r.instance for r in rows if isinstance(r.instance, Reading)], batch_size=1000
             )
-        )
-        raise ImportRejected(report) from error
-    report.created = len(new_rows)
-    household_ids = {r.household_id for r in new_rows if r.household_id is not None}
+        else:
+            Weighing.objects.bulk_create(
+                [r.instance for r in rows if isinstance(r.instance, Weighing)], batch_size=1000
+            )
+        for meter_id, value in report.coefficients.items():
+            Meter.objects.filter(pk=meter_id).update(gas_kwh_per_m3=value)
+
+    tabular.write_all(report, write)
+    household_ids = {r.household_id for r in report.new_rows if r.household_id is not None}
+    household_ids |= set(
+        Meter.objects.filter(pk__in=report.coefficients).values_list("household_id", flat=True)
+    )
     if household_ids:
         _invalidate(household_ids)
     return report
@@ -598,58 +641,59 @@ def _invalidate(household_ids: set[int]) -> None:
 
 def data_export(*, challenge: Challenge, kind: DataKind | str) -> str:
     """The challenge's readings or weighings as CSV (« ; », decimal comma,
-    dates JJ/MM/AAAA), with the import's columns: re-importing it changes nothing."""
+    dates JJ/MM/AAAA), with the import's columns: re-importing it changes
+    nothing (the kit's writer neutralises a name starting with « = », the
+    import reads it back)."""
     kind = DataKind(kind)
     households = _Households(challenge)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     if kind == DataKind.READINGS:
-        writer.writerow(READING_COLUMNS)
-        start = challenge.reference_period[0] - EXPORT_MARGIN
-        end = challenge.period[1] + EXPORT_MARGIN
-        readings = (
-            Reading.objects.filter(
-                meter__household_id__in=households.by_household,
-                superseded_by__isnull=True,
-                read_on__gte=start,
-                read_on__lt=end,
-            )
-            .select_related("meter")
-            .order_by(
-                "meter__household__name",
-                "meter__household_id",
-                "meter__label",
-                "register",
-                "read_on",
-                "pk",
-            )
-        )
-        for reading in readings:
-            registration = households.by_household[reading.meter.household_id]
-            writer.writerow(
-                [
-                    _protect(households.export_name(registration)),
-                    _protect(reading.meter.label),
-                    reading.register,
-                    _fr(reading.read_on),
-                    _number_text(reading.value),
-                    KIND_EXPORT.get(reading.kind, "releve"),
-                ]
-            )
-    else:
-        writer.writerow(WEIGHING_COLUMNS)
-        weighings = Weighing.objects.filter(
-            registration_id__in=[r.pk for r in households.by_household.values()],
+        return csv_text(READING_COLUMNS, _reading_rows(challenge, households))
+    weighings = Weighing.objects.filter(
+        registration_id__in=[r.pk for r in households.by_household.values()],
+        superseded_by__isnull=True,
+    ).order_by("registration__household__name", "registration_id", "weighed_on", "flow", "pk")
+    by_pk = {r.pk: r for r in households.by_household.values()}
+    return csv_text(
+        WEIGHING_COLUMNS,
+        (
+            [
+                households.export_name(by_pk[weighing.registration_id]),
+                weighing.weighed_on,
+                weighing.flow,
+                _number_text(weighing.kg),
+            ]
+            for weighing in weighings
+        ),
+    )
+
+
+def _reading_rows(challenge: Challenge, households: _Households) -> Iterator[list[Any]]:
+    start = challenge.reference_period[0] - EXPORT_MARGIN
+    end = challenge.period[1] + EXPORT_MARGIN
+    readings = (
+        Reading.objects.filter(
+            meter__household_id__in=households.by_household,
             superseded_by__isnull=True,
-        ).order_by("registration__household__name", "registration_id", "weighed_on", "flow", "pk")
-        by_pk = {r.pk: r for r in households.by_household.values()}
-        for weighing in weighings:
-            writer.writerow(
-                [
-                    _protect(households.export_name(by_pk[weighing.registration_id])),
-                    _fr(weighing.weighed_on),
-                    weighing.flow,
-                    _number_text(weighing.kg),
-                ]
-            )
-    return "\ufeff" + out.getvalue()
+            read_on__gte=start,
+            read_on__lt=end,
+        )
+        .select_related("meter")
+        .order_by(
+            "meter__household__name",
+            "meter__household_id",
+            "meter__label",
+            "register",
+            "read_on",
+            "pk",
+        )
+    )
+    for reading in readings:
+        registration = households.by_household[reading.meter.household_id]
+        yield [
+            households.export_name(registration),
+            reading.meter.label,
+            reading.register,
+            reading.read_on,
+            _number_text(reading.value),
+            KIND_EXPORT.get(reading.kind, "releve"),
+        ]

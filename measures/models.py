@@ -81,6 +81,19 @@ class Meter(models.Model):
         help_text=_("Part de cette énergie utilisée pour chauffer le logement (0 à 1)."),
     )
     has_offpeak = models.BooleanField(_("heures pleines / heures creuses"), default=False)
+    # METHODOLOGY §2: a gas meter in m³ converts with the coefficient printed on
+    # the household's bill; empty means the factor table's default.
+    gas_kwh_per_m3 = models.DecimalField(
+        _("coefficient de conversion (kWh/m³)"),
+        max_digits=5,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Sur votre facture de gaz, ligne « coefficient de conversion », "
+            "souvent entre 10,5 et 11,5 kWh/m³."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     is_active = models.BooleanField(_("en service"), default=True)
 
@@ -91,7 +104,12 @@ class Meter(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["household", "carrier", "label"], name="unique_meter_per_household"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gas_kwh_per_m3__isnull=True) | models.Q(gas_kwh_per_m3__gt=0),
+                name="meter_gas_kwh_per_m3_positive",
+                violation_error_message=_("Le coefficient de conversion doit être supérieur à 0."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -309,6 +327,14 @@ class FactorKind(models.TextChoices):
     CO2_PER_KWH = "co2_par_kwh", _("kgCO2e par kWh")
     CO2_PER_KM = "co2_par_km", _("kgCO2e par km")
     TARIFF = "tarif", _("Tarif (€ par unité)")
+    PCS_PER_PCI = "pcs_sur_pci", _("Rapport PCS/PCI (kWh PCS par kWh PCI)")
+
+
+class EnergyBasis(models.TextChoices):
+    """The heating value a kWh of fuel is counted on (METHODOLOGY « Factor bases »)."""
+
+    PCS = "pcs", _("kWh PCS (pouvoir calorifique supérieur)")
+    PCI = "pci", _("kWh PCI (pouvoir calorifique inférieur)")
 
 
 class Factor(models.Model):
@@ -320,6 +346,28 @@ class Factor(models.Model):
     unit = models.CharField(_("unité"), max_length=20)
     value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=6)
     source = models.CharField(_("source"), max_length=250)
+    # The kWh a fuel row counts (kWh per unit: the kWh it gives; CO2 or tariff
+    # per kWh: the kWh it divides by). Empty where it does not apply
+    # (electricity, delivered heat, per-unit tariffs, km).
+    energy_basis = models.CharField(
+        _("base des kWh"),
+        max_length=3,
+        choices=EnergyBasis.choices,
+        blank=True,
+        help_text=_(
+            "PCS ou PCI pour les combustibles (gaz, fioul, bois, granulés, propane) ; "
+            "vide pour l'électricité, la chaleur livrée, les tarifs par unité et les km."
+        ),
+    )
+    includes_upstream = models.BooleanField(
+        _("émissions amont comprises"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Facteurs CO2 : oui si la valeur compte l'extraction, le raffinage et le transport "
+            "du combustible en plus de la combustion."
+        ),
+    )
 
     class Meta:
         verbose_name = _("facteur")

@@ -18,10 +18,12 @@ from accounts.models import Household, User
 from challenges.models import Registration, Theme
 from measures.models import (
     Bill,
+    Carrier,
     Meter,
     Reading,
     ReadingKind,
     Register,
+    Unit,
     WasteFlow,
     Weighing,
 )
@@ -29,11 +31,67 @@ from measures.results import results_invalidate
 
 
 class MeterError(Exception):
-    """A meter change that is refused; the message is for the household."""
+    """A meter change that is refused; the message is for the household, next
+    to `field` when it names one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class UnusualCoefficient(MeterError):
+    """A gas coefficient outside the usual range: saved once confirmed."""
 
 
 def duplicate_message(label: str) -> str:
     return _("Votre foyer a déjà un compteur « %(label)s » pour cette énergie.") % {"label": label}
+
+
+GAS_COEFFICIENT = "gas_kwh_per_m3"
+# Bills of French natural gas give 10.5 to 11.5 kWh PCS per m³ (GRDF); outside
+# 9–13 it is most likely a typing error (a PCI value, m³ confused with kWh).
+GAS_COEFFICIENT_USUAL = (Decimal("9"), Decimal("13"))
+
+
+def gas_coefficient_check(
+    *,
+    value: Decimal | None,
+    carrier: str,
+    unit: str,
+    confirmed: bool,
+    previous: Decimal | None = None,
+) -> None:
+    """Refuse a gas coefficient that cannot be right; ask for a confirmation of
+    one outside 9–13 kWh/m³ (unless it is the one already saved)."""
+    if value is None:
+        return
+    if carrier != Carrier.GAS or unit != Unit.M3:
+        raise MeterError(
+            _(
+                "Le coefficient de conversion ne concerne qu'un compteur de gaz relevé en m³ : "
+                "laissez ce champ vide."
+            ),
+            field=GAS_COEFFICIENT,
+        )
+    if value <= 0:
+        raise MeterError(
+            _(
+                "Le coefficient de conversion doit être supérieur à 0 : recopiez celui de votre "
+                "facture de gaz (souvent entre 10,5 et 11,5 kWh/m³)."
+            ),
+            field=GAS_COEFFICIENT,
+        )
+    low, high = GAS_COEFFICIENT_USUAL
+    if not (low <= value <= high or confirmed or value == previous):
+        raise UnusualCoefficient(
+            _(
+                "Un coefficient de %(value)s kWh/m³ est inhabituel : les factures de gaz "
+                "indiquent d'ordinaire entre 10,5 et 11,5 kWh/m³. Vérifiez votre facture, puis "
+                "confirmez ce coefficient pour l'enregistrer."
+            )
+            % {"value": format_number(value)},
+            field=GAS_COEFFICIENT,
+        )
 
 
 @transaction.atomic
@@ -45,19 +103,28 @@ def meter_create(
     label: str,
     heating_share: Decimal,
     has_offpeak: bool = False,
+    gas_kwh_per_m3: Decimal | None = None,
+    confirm_coefficient: bool = False,
 ) -> Meter:
+    gas_coefficient_check(
+        value=gas_kwh_per_m3, carrier=carrier, unit=unit, confirmed=confirm_coefficient
+    )
     try:
         with transaction.atomic():
-            return Meter.objects.create(
+            meter = Meter.objects.create(
                 household=household,
                 carrier=carrier,
                 unit=unit,
                 label=label,
                 heating_share=heating_share,
                 has_offpeak=has_offpeak,
+                gas_kwh_per_m3=gas_kwh_per_m3,
             )
     except IntegrityError as error:  # the same meter submitted twice at once
         raise MeterError(duplicate_message(label)) from error
+    # A new meter changes which households are complete.
+    results_invalidate(household_id=household.pk)
+    return meter
 
 
 @transaction.atomic
@@ -70,14 +137,26 @@ def meter_update(
     heating_share: Decimal,
     has_offpeak: bool,
     is_active: bool,
+    gas_kwh_per_m3: Decimal | None,
+    confirm_coefficient: bool = False,
 ) -> Meter:
-    if meter.readings.exists() and (carrier, unit) != (meter.carrier, meter.unit):
+    # The stored row, locked: `meter` may carry a form's unsaved values.
+    stored = Meter.objects.select_for_update().get(pk=meter.pk)
+    if stored.readings.exists() and (carrier, unit) != (stored.carrier, stored.unit):
         # Past readings would silently change meaning.
         raise MeterError(
             _("Ce compteur a déjà des relevés : son énergie et son unité ne peuvent plus changer.")
         )
+    gas_coefficient_check(
+        value=gas_kwh_per_m3,
+        carrier=carrier,
+        unit=unit,
+        confirmed=confirm_coefficient,
+        previous=stored.gas_kwh_per_m3,
+    )
     meter.carrier, meter.unit, meter.label = carrier, unit, label
     meter.heating_share, meter.has_offpeak, meter.is_active = heating_share, has_offpeak, is_active
+    meter.gas_kwh_per_m3 = gas_kwh_per_m3
     try:
         with transaction.atomic():
             meter.save(
@@ -88,10 +167,13 @@ def meter_update(
                     "heating_share",
                     "has_offpeak",
                     "is_active",
+                    "gas_kwh_per_m3",
                 ]
             )
     except IntegrityError as error:
         raise MeterError(duplicate_message(label)) from error
+    # The heating share, the coefficient or the meter's service change results.
+    results_invalidate(household_id=meter.household_id)
     return meter
 
 

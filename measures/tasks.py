@@ -21,10 +21,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.tasks import send_email
+from accounts.mail import Email, queue_emails
+from accounts.models import EmailStream, User
 from challenges.models import Challenge, Phase, Registration
 from challenges.status import ThemeStatus, data_statuses
+from challenges.tasks import DATA_REMINDER_SCOPE
 
 # Phases during which households enter data.
 ACTIVE_PHASES = {Phase.REFERENCE, Phase.RUNNING}
@@ -84,25 +85,33 @@ def send_due_reminders(today: dt.date | str | None = None) -> int:
         today = dt.date.fromisoformat(today)
     day = today or timezone.localdate()
     due = due_reminders(today=day)
-    addresses: dict[int, list[str]] = defaultdict(list)
-    members = User.objects.filter(
+    members: dict[int, list[User]] = defaultdict(list)
+    users = User.objects.filter(
         household_id__in={r.household_id for r, _themes in due},
         is_active=True,
         erased_at__isnull=True,
     ).order_by("email")
-    for member in members:
-        addresses[member.household_id].append(member.email)  # type: ignore[index]
+    for member in users:
+        members[member.household_id].append(member)  # type: ignore[index]
     sent = 0
+    emails: list[Email] = []
     for registration, themes in due:
-        to = addresses.get(registration.household_id)
-        if not to:
+        household = members.get(registration.household_id)
+        if not household:
             continue
-        _send(registration, themes, to)
+        emails.extend(_emails(registration, themes, household, day))
         sent += 1
+    # One outbox call for the whole day: the query count does not grow.
+    queue_emails(emails)
     return sent
 
 
-def _send(registration: Registration, themes: list[ThemeStatus], to: list[str]) -> None:
+def _emails(
+    registration: Registration, themes: list[ThemeStatus], members: list[User], day: dt.date
+) -> list[Email]:
+    """The reminder, one message per member: each has their own unsubscribe
+    link, and the key (registration, day, member) makes a second run of the
+    same day send nothing."""
     challenge = registration.challenge
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -114,4 +123,15 @@ def _send(registration: Registration, themes: list[ThemeStatus], to: list[str]) 
         subject = render_to_string("measures/entry/emails/reminder_subject.txt", context)
         body = render_to_string("measures/entry/emails/reminder_body.txt", context)
     subject_line = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    send_email.delay(to=to, subject=subject_line, body=body)
+    return [
+        Email(
+            key=f"reminder:measures:{registration.pk}:{day.isoformat()}:{member.pk}",
+            to=member.email,
+            subject=subject_line,
+            body=body,
+            stream=EmailStream.REMINDER,
+            unsubscribe_scope=DATA_REMINDER_SCOPE,
+            reference=f"challenge:{challenge.pk}",
+        )
+        for member in members
+    ]

@@ -70,6 +70,9 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # PBKDF2's deliberate slowness costs ~0.3 s a user; tests need none of it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages link to the host the test client asks (testserver), whatever
+    # ELAN_SITE_URL the shell has; a test that wants a public address sets it.
+    settings.PUBLIC_URL = ""
     # Rate limits live in the cache: each test starts with a clean slate.
     cache.clear()
     yield
@@ -90,6 +93,8 @@ _MIGRATION_DATA = [
     ),
     ("events.migrations.0002_workshop_catalogue", "load_catalogue", "events.WorkshopTemplate"),
     ("measures.migrations.0004_mode_factors", "add_mode_factors", "measures.FactorSet"),
+    ("measures.migrations.0007_default_factor_bases", "add_bases", "measures.FactorSet"),
+    ("commons.migrations.0004_shipped_content", "load_content", "commons.Resource"),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from challenges.models import RegistrationStatus
-from measures import results as engine_module
+from measures.results import cache
 from tests.factories import (
     ChallengeFactory,
     HouseholdFactory,
@@ -32,7 +32,7 @@ def world(territory, monkeypatch):  # type: ignore[no-untyped-def]
         for n in ("Arnaud", "Bonnet")
     ]
     payload = build_payload(challenge, [team], regs)
-    monkeypatch.setattr(engine_module, "challenge_results", lambda c, **kw: payload, raising=False)
+    monkeypatch.setattr(cache, "challenge_results", lambda c, **kw: payload)
     return {"challenge": challenge, "team": team, "regs": regs, "payload": payload}
 
 

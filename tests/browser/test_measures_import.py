@@ -55,7 +55,7 @@ def _write(path, lines: list[str]):
 def _upload(page, path, *, status: int) -> None:
     form = page.locator("main form").filter(has=page.locator("input[type=file]"))
     form.get_by_role("radio", name="Relevés de compteurs").check()
-    form.get_by_label("Fichier CSV ou XLSX").set_input_files(str(path))
+    form.get_by_label("Fichier CSV, XLSX ou ODS").set_input_files(str(path))
     submit(page, form, status=status)
 
 

@@ -9,6 +9,10 @@ def member_meter(w):  # type: ignore[no-untyped-def]
     return {"pk": meter.pk}
 
 
+def member_meter_id(w):  # type: ignore[no-untyped-def]
+    return {"meter_id": member_meter(w)["pk"]}
+
+
 # Only the household's members see its meters; people without a household are
 # sent to create one. Another household's meter is a 404, admins included.
 MATRIX = {
@@ -17,4 +21,10 @@ MATRIX = {
     "measures:meter_delete": Spec(
         statuses(404, anonymous=302, member=302), member_meter, method="POST"
     ),
+    # The API lists my household's meters (none without a household); a meter
+    # is changed with PATCH only.
+    "api:meter_list": Spec(statuses(200, anonymous=401), anonymous_to_login=False),
+    # The same path (GET lists, POST creates).
+    "api:meter_create": Spec(statuses(200, anonymous=401), anonymous_to_login=False),
+    "api:meter_update": Spec(statuses(405), member_meter_id, anonymous_to_login=False),
 }

@@ -1,4 +1,4 @@
-"""Who may open the results pages (measures/views_results.py) and API."""
+"""Who may open the results pages (measures/views/results.py) and API."""
 
 from tests.matrix import PUBLIC, Spec, statuses
 

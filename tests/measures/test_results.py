@@ -119,14 +119,15 @@ def test_it_computes_household_team_and_challenge_figures(drome_zone):
     assert payload["climate"]["zones"]["26-montelimar"]["ratio"] == pytest.approx(1.1)
     assert payload["periods"]["days_elapsed"] == 30
     # A: ref 100 m³ = 1 120 kWh, corrected 1 120 × 1.1 = 1 232; challenge
-    # 90 m³ = 1 008 kWh; savings 224 kWh = 18.2 %; 224 × 0.227 = 50.8 kg CO2;
+    # 90 m³ = 1 008 kWh; savings 224 kWh = 18.2 %; the gas CO2 factor is per
+    # kWh PCI and these kWh are PCS: 224 × 0.227 / 1.11 = 45.8 kg CO2;
     # 224 × 0.10 € = 22.4 €
     ea = payload["households"][str(a.pk)]["energy"]
     assert ea["complete"] is True
     assert ea["ref_corr_kwh"] == 1232
     assert ea["savings_kwh"] == 224
     assert ea["savings_pct"] == pytest.approx(18.2)
-    assert ea["co2_avoided_kg"] == 51
+    assert ea["co2_avoided_kg"] == 46
     assert ea["savings_eur"] == 22
     # B: corrected 1 232, challenge 1 120: savings 112 (9.1 %)
     assert payload["households"][str(b.pk)]["energy"]["savings_kwh"] == 112
@@ -154,6 +155,8 @@ def test_it_computes_household_team_and_challenge_figures(drome_zone):
         ("Les Autres", 2),
     ]
     assert payload["teams"][1]["households_complete"] == 1
+    # per resource: the household without gas is complete for water
+    assert payload["teams"][1]["households_complete_by_resource"] == {"energy": 1, "water": 2}
     assert payload["progress"]["weeks"][0] == "2025-12-01"
     assert payload["progress"]["energy_savings_pct"][-1] == pytest.approx(13.6)
     assert payload["factor_set"]["name"]
@@ -290,9 +293,11 @@ def slow_progress(challenge: Challenge, today: dt.date) -> dict:
     from measures import engine
     from measures.factors import current_factor_set
     from measures.models import WasteFlow
-    from measures.results import MIN_PROGRESS_DAYS, _load, _r, one_year_before
+    from measures.results import MIN_PROGRESS_DAYS, one_year_before
+    from measures.results.loading import load
+    from measures.results.payload import _r
 
-    ctx, chal, _ref = _load(challenge, today=today, factor_set=current_factor_set(today))
+    ctx, chal, _ref = load(challenge, today=today, factor_set=current_factor_set(today))
     weeks = engine.weeks_between(chal[0], chal[1])
     energy_pct, water_pct, waste_week = [], [], []
     waste = ctx.waste(chal[1]) if Theme.WASTE in ctx.themes else None

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from challenges.models import RegistrationStatus
-from measures import results as engine_module
 from measures.factors import current_factor_set
 from measures.models import ResultSnapshot
+from measures.results import cache
+from measures.results import household as household_module
 from tests.factories import (
     ChallengeFactory,
     HouseholdFactory,
@@ -47,7 +48,7 @@ def world(territory, monkeypatch):  # type: ignore[no-untyped-def]
             )
         )
     payload = build_payload(challenge, teams, regs)
-    monkeypatch.setattr(engine_module, "challenge_results", lambda c, **kw: payload, raising=False)
+    monkeypatch.setattr(cache, "challenge_results", lambda c, **kw: payload)
     series = {
         "meters": [],
         "weeks": ["2025-12-01", "2025-12-08"],
@@ -56,7 +57,7 @@ def world(territory, monkeypatch):  # type: ignore[no-untyped-def]
         "water_m3_week": [0.8, 0.7],
         "water_ref_m3_week": [0.9, 0.9],
     }
-    monkeypatch.setattr(engine_module, "household_series", lambda r, **kw: series, raising=False)
+    monkeypatch.setattr(household_module, "household_series", lambda r, **kw: series)
     return {"challenge": challenge, "teams": teams, "regs": regs, "payload": payload}
 
 
@@ -132,7 +133,7 @@ def test_before_the_start_there_is_nothing_to_compute(client, territory, monkeyp
     def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("no computation before the start")
 
-    monkeypatch.setattr(engine_module, "challenge_results", fail, raising=False)
+    monkeypatch.setattr(cache, "challenge_results", fail)
     challenge = ChallengeFactory(territory=territory, open_for_registration=True)
     page = text(client.get(url("challenge_results", challenge)))
     assert "Les résultats seront calculés dès le début du défi" in page
@@ -290,7 +291,7 @@ def test_the_territory_page_reads_fresh_snapshots_in_constant_queries(
     def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("fresh snapshots must not be recomputed")
 
-    monkeypatch.setattr(engine_module, "challenge_results", fail, raising=False)
+    monkeypatch.setattr(cache, "challenge_results", fail)
     first = ChallengeFactory(territory=territory)
     payload = build_payload(first, [], [RegistrationFactory(challenge=first)])
     snapshot(first, payload)
@@ -318,7 +319,7 @@ def test_the_territory_page_computes_only_stale_challenges(client, territory, mo
         computed.append(challenge.pk)
         return payload
 
-    monkeypatch.setattr(engine_module, "challenge_results", compute, raising=False)
+    monkeypatch.setattr(cache, "challenge_results", compute)
     stale.data_version = 3
     stale.save()
     response = client.get(reverse("measures:territory_results", args=[territory.slug]))

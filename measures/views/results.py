@@ -6,7 +6,6 @@ views only choose what each reader may see and format it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -25,9 +23,12 @@ from django.views.decorators.http import require_GET
 from challenges.models import Challenge, Registration, Team
 from challenges.rules import registration_of
 from challenges.views import challenge_from_url
-from elan.charts import BarChart, LineChart, Series
-from measures import results
-from measures.models import Unit, WasteFlow
+from elan.tabular import csv_cell, table_response
+from measures.models import WasteFlow
+from measures.results import cache, household
+from measures.views.charts import household_charts, progress_charts, teams_chart
+from measures.views.formatting import csv_num, num, pct, unit_label, with_unit
+from measures.views.method import basis_lines, conversion_text
 from territories.models import Territory
 from territories.permissions import check, permission_required
 
@@ -44,31 +45,6 @@ PRIVATE_KEYS = ("households", "excluded")
 
 
 # --- formatting ------------------------------------------------------------------
-
-
-def num(value: Any, decimals: int = 0) -> str:
-    """A number the French way (« 1 200 », « 12,6 »); « — » when not computable."""
-    if value is None:
-        return "—"
-    return number_format(
-        round(float(value), decimals), decimals, use_l10n=True, force_grouping=True
-    )
-
-
-def pct(value: Any, decimals: int = 1) -> str:
-    """A percentage with its unit, or « — » alone when not computable."""
-    return "—" if value is None else f"{num(value, decimals)} %"
-
-
-def with_unit(value: Any, unit: str, decimals: int = 0) -> str:
-    return "—" if value is None else f"{num(value, decimals)} {unit}"
-
-
-def csv_num(value: Any, decimals: int = 0) -> str:
-    """The same rounding as the pages, with a decimal comma and no grouping."""
-    if value is None:
-        return ""
-    return f"{round(float(value), decimals):.{decimals}f}".replace(".", ",")
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -168,89 +144,6 @@ def completeness(payload: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def ranking_metric(payload: dict[str, Any]) -> tuple[str, str]:
-    """Teams are ranked by energy savings, else water, else waste (the engine's order)."""
-    if payload.get("energy"):
-        return "energy_savings_pct", _("Énergie économisée")
-    if payload.get("water"):
-        return "water_savings_pct", _("Eau économisée")
-    return "waste_reduction_pct", _("Baisse des déchets résiduels")
-
-
-def teams_chart(payload: dict[str, Any]) -> BarChart | None:
-    teams = sorted(payload.get("teams") or [], key=lambda t: (t.get("rank") or 10**6, t["name"]))
-    if not teams:
-        return None
-    key, label = ranking_metric(payload)
-    return BarChart(
-        title=_("Comparaison des équipes : %(what)s") % {"what": label.lower()},
-        description=_(
-            "%(what)s par équipe, en pourcentage de la référence, de la première à la "
-            "dernière du classement. Une barre vers la gauche signale une hausse."
-        )
-        % {"what": label},
-        labels=[t["name"] for t in teams],
-        values=[t.get(key) for t in teams],
-        unit="%",
-        value_label=label + " (%)",
-        label_header=_("Équipe"),
-        chart_id="comparaison-equipes",
-    )
-
-
-def _week_labels(weeks: list[str]) -> list[str]:
-    return [date_format(dt.date.fromisoformat(week[:10]), "j N") for week in weeks]
-
-
-def progress_charts(payload: dict[str, Any]) -> list[LineChart]:
-    progress = payload.get("progress") or {}
-    weeks = progress.get("weeks") or []
-    if not weeks:
-        return []
-    charts = []
-    savings = [
-        Series(_("Énergie"), progress.get("energy_savings_pct") or [])
-        if payload.get("energy")
-        else None,
-        Series(_("Eau"), progress.get("water_savings_pct") or []) if payload.get("water") else None,
-    ]
-    series = [s for s in savings if s is not None and len(s.values) == len(weeks)]
-    if series:
-        charts.append(
-            LineChart(
-                title=_("Économies cumulées semaine après semaine"),
-                description=_(
-                    "Économies cumulées depuis le début du défi, en pourcentage de la référence "
-                    "corrigée, sur les foyers complets, à la fin de chaque semaine écoulée."
-                ),
-                x_labels=_week_labels(weeks),
-                series=series,
-                y_label=_("Économie (%)"),
-                x_label=_("Semaine du"),
-                decimals=1,
-                chart_id="progression-economies",
-            )
-        )
-    waste = progress.get("waste_residual_kg_per_person_week") or []
-    if payload.get("waste") and len(waste) == len(weeks):
-        charts.append(
-            LineChart(
-                title=_("Déchets résiduels semaine après semaine"),
-                description=_(
-                    "Ordures ménagères résiduelles pesées, en kilogrammes par personne et par "
-                    "semaine, pour les foyers qui pèsent."
-                ),
-                x_labels=_week_labels(weeks),
-                series=[Series(_("Déchets résiduels"), waste)],
-                y_label=_("kg par personne et par semaine"),
-                x_label=_("Semaine du"),
-                decimals=2,
-                chart_id="progression-dechets",
-            )
-        )
-    return charts
-
-
 def waste_rows(block: dict[str, Any] | None) -> list[dict[str, Any]]:
     flows = (block or {}).get("flows") or {}
     rows = []
@@ -302,7 +195,7 @@ def has_started(challenge: Challenge, today: dt.date | None = None) -> bool:
 
 
 def challenge_payload(challenge: Challenge) -> dict[str, Any]:
-    return results.challenge_results(challenge)
+    return cache.challenge_results(challenge)
 
 
 def _context(challenge: Challenge, payload: dict[str, Any] | None) -> dict[str, Any]:
@@ -328,6 +221,7 @@ def _explanation(payload: dict[str, Any]) -> dict[str, Any]:
         "computed_at": _computed_at(payload.get("computed_at")),
         "factor_set": (payload.get("factor_set") or {}).get("name", ""),
         "climate": climate_note(payload),
+        "bases": basis_lines(payload),
     }
 
 
@@ -377,6 +271,12 @@ def _team_row(team: dict[str, Any]) -> dict[str, Any]:
         "name": team["name"],
         "rank": team.get("rank"),
         "complete": team.get("households_complete") or 0,
+        # Complete per resource: a household without water meter still counts for energy.
+        "complete_by_resource": [
+            {"label": RESOURCE_LABELS[resource], "complete": count}
+            for resource, count in (team.get("households_complete_by_resource") or {}).items()
+            if resource in RESOURCE_LABELS
+        ],
         "total": team.get("households_total") or 0,
         "energy": pct(team.get("energy_savings_pct")),
         "water": pct(team.get("water_savings_pct")),
@@ -453,12 +353,12 @@ def _team_households(
         .prefetch_related("household__members")
         .order_by("household__name", "pk")
     )
-    results = payload.get("households") or {}
+    by_registration = payload.get("households") or {}
     rows = []
     for registration in registrations:
         own = registration.household_id == user.household_id
         shown = own or manager or registration.shares_values_with_team
-        figures = results.get(str(registration.pk)) or {}
+        figures = by_registration.get(str(registration.pk)) or {}
         names = [m.public_name for m in registration.household.members.all() if m.erased_at is None]
         rows.append(
             {
@@ -496,7 +396,7 @@ def household_results(request: HttpRequest, slug: str, challenge: str) -> HttpRe
                 mine, persons, (payload.get("periods") or {}).get("days_elapsed") or 0
             ),
             waste_rows=waste_rows(mine.get("waste")),
-            charts=household_charts(results.household_series(registration)),
+            charts=household_charts(household.household_series(registration)),
             explanation=_explanation(payload),
         )
     return TemplateResponse(request, "measures/results/household.html", context)
@@ -512,8 +412,12 @@ def _per_person_year(value: Any, persons: int, days: int) -> float | None:
     return None if per_person is None or days <= 0 else per_person * 365 / days
 
 
-def _unit(code: str) -> str:
-    return str(dict(Unit.choices).get(code, code))
+def _figure(block: dict[str, Any], key: str, compute: Any, total: str, *args: int) -> Any:
+    """A per-person figure of the payload; results frozen before the payload
+    carried them are computed here the same way (METHODOLOGY §4)."""
+    if key in block:
+        return block[key]
+    return compute(block.get(total), *args)
 
 
 def household_figures(mine: dict[str, Any], persons: int, days: int) -> dict[str, Any]:
@@ -532,15 +436,20 @@ def household_figures(mine: dict[str, Any], persons: int, days: int) -> dict[str
             "savings_eur": with_unit(energy.get("savings_eur"), "€"),
             "co2_avoided_kg": with_unit(energy.get("co2_avoided_kg"), "kg"),
             "savings_kwh_per_person": with_unit(
-                _per_person(energy.get("savings_kwh"), persons), "kWh"
+                _figure(energy, "savings_kwh_per_person", _per_person, "savings_kwh", persons),
+                "kWh",
+            ),
+            "challenge_kwh_per_person_year": with_unit(
+                energy.get("challenge_kwh_per_person_year"), "kWh"
             ),
             "meters": [
                 {
                     "label": m.get("label", ""),
-                    "ref": with_unit(m.get("ref"), _unit(m.get("unit", "")), 1),
+                    "ref": with_unit(m.get("ref"), unit_label(m.get("unit", "")), 1),
                     "ref_corr_kwh": with_unit(m.get("ref_corr_kwh"), "kWh"),
-                    "challenge": with_unit(m.get("challenge"), _unit(m.get("unit", "")), 1),
+                    "challenge": with_unit(m.get("challenge"), unit_label(m.get("unit", "")), 1),
                     "savings_kwh": with_unit(m.get("savings_kwh"), "kWh"),
+                    "conversion": conversion_text(m),
                 }
                 for m in energy.get("per_meter") or []
             ],
@@ -555,10 +464,28 @@ def household_figures(mine: dict[str, Any], persons: int, days: int) -> dict[str
             "savings_pct": pct(water.get("savings_pct")),
             "savings_eur": with_unit(water.get("savings_eur"), "€"),
             "m3_per_person_year": with_unit(
-                _per_person_year(water.get("challenge_m3"), persons, days), "m³", 1
+                _figure(
+                    water,
+                    "challenge_m3_per_person_year",
+                    _per_person_year,
+                    "challenge_m3",
+                    persons,
+                    days,
+                ),
+                "m³",
+                1,
             ),
             "savings_m3_per_person_year": with_unit(
-                _per_person_year(water.get("savings_m3"), persons, days), "m³", 2
+                _figure(
+                    water,
+                    "savings_m3_per_person_year",
+                    _per_person_year,
+                    "savings_m3",
+                    persons,
+                    days,
+                ),
+                "m³",
+                2,
             ),
         }
     waste = mine.get("waste")
@@ -570,55 +497,6 @@ def household_figures(mine: dict[str, Any], persons: int, days: int) -> dict[str
             "avoided_kg": with_unit(waste.get("avoided_kg"), "kg"),
         }
     return figures
-
-
-def household_charts(series: dict[str, Any]) -> list[LineChart]:
-    weeks = series.get("weeks") or []
-    if not weeks:
-        return []
-    labels = _week_labels(weeks)
-    charts = []
-    pairs = [
-        (
-            "energy_kwh_week",
-            "energy_ref_kwh_week",
-            _("Ma consommation d'énergie chaque semaine"),
-            _("kWh par semaine"),
-            "ma-conso-energie",
-            0,
-        ),
-        (
-            "water_m3_week",
-            "water_ref_m3_week",
-            _("Ma consommation d'eau chaque semaine"),
-            _("m³ par semaine"),
-            "ma-conso-eau",
-            2,
-        ),
-    ]
-    for key, ref_key, title, unit, chart_id, decimals in pairs:
-        current, reference = series.get(key) or [], series.get(ref_key) or []
-        if len(current) != len(weeks) or len(reference) != len(weeks):
-            continue
-        if all(v is None for v in [*current, *reference]):
-            continue
-        charts.append(
-            LineChart(
-                title=title,
-                description=_(
-                    "Consommation de chaque semaine du défi (%(unit)s), comparée à la même "
-                    "semaine de l'année de référence, calculée à partir de vos relevés."
-                )
-                % {"unit": unit},
-                x_labels=labels,
-                series=[Series(_("Cette année"), current), Series(_("Référence"), reference)],
-                y_label=unit,
-                x_label=_("Semaine du"),
-                decimals=decimals,
-                chart_id=chart_id,
-            )
-        )
-    return charts
 
 
 # --- CSV export ------------------------------------------------------------------
@@ -637,6 +515,9 @@ HOUSEHOLD_COLUMNS = [
     ("Énergie économisée (%)", ("energy", "savings_pct", 1)),
     ("Euros économisés (€)", ("energy", "savings_eur", 0)),
     ("CO2 évité (kg)", ("energy", "co2_avoided_kg", 0)),
+    ("Coefficient gaz (kWh/m³)", lambda figures, payload: _gas_coefficients(figures)[0]),
+    ("Coefficient gaz : origine", lambda figures, payload: _gas_coefficients(figures)[1]),
+    ("Bases des facteurs", lambda figures, payload: _csv_bases(figures, payload)),
     ("Eau complète", None),
     ("Eau référence (m³)", ("water", "ref_m3", 1)),
     ("Eau défi (m³)", ("water", "challenge_m3", 1)),
@@ -654,7 +535,32 @@ TEAM_COLUMNS = [
     ("Énergie économisée (%)", "energy_savings_pct", 1),
     ("Eau économisée (%)", "water_savings_pct", 1),
     ("Déchets résiduels : baisse (%)", "waste_reduction_pct", 1),
+    # A household is complete per resource (« Foyers complets » is the ranking's).
+    ("Foyers complets (énergie)", "households_complete_energy", 0),
+    ("Foyers complets (eau)", "households_complete_water", 0),
+    ("Foyers complets (déchets)", "households_complete_waste", 0),
 ]
+
+
+def _gas_coefficients(figures: dict[str, Any]) -> tuple[str, str]:
+    """The kWh/m³ of each gas meter in m³ and where it comes from (METHODOLOGY §2)."""
+    meters = [
+        m
+        for m in (figures.get("energy") or {}).get("per_meter") or []
+        if m.get("carrier") == "gaz" and m.get("kwh_per_unit") is not None
+    ]
+    values = " ; ".join(csv_cell(csv_num(m["kwh_per_unit"], 3)) for m in meters)
+    sources = " ; ".join(
+        _("facture") if m.get("kwh_per_unit_source") == "household" else _("valeur par défaut")
+        for m in meters
+    )
+    return values, sources
+
+
+def _csv_bases(figures: dict[str, Any], payload: dict[str, Any]) -> str:
+    """The basis of the kWh and CO2 factor of each carrier the household uses."""
+    carriers = {m.get("carrier") for m in (figures.get("energy") or {}).get("per_meter") or []}
+    return " ; ".join(basis_lines(payload, {c for c in carriers if c}))
 
 
 def _yes_no(block: dict[str, Any] | None) -> str:
@@ -665,7 +571,7 @@ def _yes_no(block: dict[str, Any] | None) -> str:
 
 def household_csv_rows(
     payload: dict[str, Any], registrations: dict[int, Registration]
-) -> list[list[str]]:
+) -> list[list[Any]]:
     rows = []
     for key, figures in (payload.get("households") or {}).items():
         registration = registrations.get(int(key))
@@ -684,6 +590,9 @@ def household_csv_rows(
             if spec is None:
                 row.append(_yes_no(figures.get("water" if "Eau" in header else "energy")))
                 continue
+            if callable(spec):
+                row.append(spec(figures, payload))
+                continue
             resource, field, decimals = spec
             row.append(csv_num((figures.get(resource) or {}).get(field), decimals))
         row.append(" ; ".join(missing))
@@ -691,15 +600,21 @@ def household_csv_rows(
     return sorted(rows, key=lambda r: (r[2], r[1], r[0]))
 
 
-def team_csv_rows(payload: dict[str, Any]) -> list[list[str]]:
+def team_csv_rows(payload: dict[str, Any]) -> list[list[Any]]:
     teams = sorted(payload.get("teams") or [], key=lambda t: (t.get("rank") or 10**6, t["name"]))
-    return [
-        [
-            str(team.get(field) or "") if decimals is None else csv_num(team.get(field), decimals)
-            for _header, field, decimals in TEAM_COLUMNS
-        ]
-        for team in teams
-    ]
+    rows = []
+    for team in teams:
+        by_resource = team.get("households_complete_by_resource") or {}
+        flat = {**team, **{f"households_complete_{r}": n for r, n in by_resource.items()}}
+        rows.append(
+            [
+                str(flat.get(field) or "")
+                if decimals is None
+                else csv_num(flat.get(field), decimals)
+                for _header, field, decimals in TEAM_COLUMNS
+            ]
+        )
+    return rows
 
 
 @require_GET
@@ -707,26 +622,20 @@ def team_csv_rows(payload: dict[str, Any]) -> list[list[str]]:
 def results_export(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     teams_only = request.GET.get("niveau") == "equipes"
     payload = challenge_payload(challenge) if has_started(challenge) else {}
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = "equipes" if teams_only else "foyers"
-    response["Content-Disposition"] = (
-        f'attachment; filename="resultats-{challenge.slug}-{suffix}.csv"'
-    )
-    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
-    writer = csv.writer(response, delimiter=";")
+    filename = f"resultats-{challenge.slug}-{suffix}.csv"
+    # The kit's writer neutralises a household or team named « =HYPERLINK(…) ».
     if teams_only:
-        writer.writerow([header for header, _field, _d in TEAM_COLUMNS])
-        writer.writerows(team_csv_rows(payload))
-        return response
+        names = [name for name, _field, _d in TEAM_COLUMNS]
+        return table_response(filename, names, team_csv_rows(payload))
     registrations = {
         r.pk: r
         for r in Registration.objects.filter(challenge=challenge).select_related(
             "household", "team"
         )
     }
-    writer.writerow([header for header, _spec in HOUSEHOLD_COLUMNS])
-    writer.writerows(household_csv_rows(payload, registrations))
-    return response
+    names = [name for name, _spec in HOUSEHOLD_COLUMNS]
+    return table_response(filename, names, household_csv_rows(payload, registrations))
 
 
 # --- territory -------------------------------------------------------------------
@@ -749,7 +658,7 @@ def territory_results(request: HttpRequest, territory: Territory) -> HttpRespons
     ]
     for challenge in challenges:
         challenge.territory = territory
-    payloads = results.challenges_results(challenges)
+    payloads = cache.challenges_results(challenges)
     rows = [
         {
             "challenge": c,

@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +16,7 @@ from accounts.models import User
 from measures import services
 from measures.forms import MeterForm
 from measures.models import Meter
+from measures.views.formatting import coefficient
 from territories.permissions import permission_required
 
 # Any logged-in person declares the meters of their own household; meters are
@@ -61,11 +62,19 @@ def meter_list(request: HttpRequest) -> HttpResponse:
         try:
             meter = services.meter_create(household=household, **form.values())
         except services.MeterError as error:
-            form.add_error(None, str(error))
+            form.add_meter_error(error)
         else:
             messages.success(request, _("Compteur « %(label)s » ajouté.") % {"label": meter.label})
             return redirect(_next(request) or reverse("measures:meters"))
-    meters = household.meters.annotate(reading_count=Count("readings"))
+    meters = [
+        {
+            "meter": meter,
+            "coefficient": ""
+            if meter.gas_kwh_per_m3 is None
+            else coefficient(meter.gas_kwh_per_m3),
+        }
+        for meter in household.meters.annotate(reading_count=Count("readings"))
+    ]
     context = {"household": household, "meters": meters, "form": form, "next": _next(request)}
     return TemplateResponse(request, "measures/meter_list.html", context)
 
@@ -79,7 +88,7 @@ def meter_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meter_update(meter=meter, **form.values())
         except services.MeterError as error:
-            form.add_error(None, str(error))
+            form.add_meter_error(error)
         else:
             messages.success(
                 request, _("Compteur « %(label)s » enregistré.") % {"label": meter.label}
@@ -105,3 +114,10 @@ def meter_delete(request: HttpRequest, pk: int) -> HttpResponse:
             % {"label": meter.label},
         )
     return redirect("measures:meters")
+
+
+urlpatterns: list[URLPattern] = [
+    path("compte/foyer/compteurs/", meter_list, name="meters"),
+    path("compte/foyer/compteurs/<int:pk>/", meter_edit, name="meter_edit"),
+    path("compte/foyer/compteurs/<int:pk>/supprimer/", meter_delete, name="meter_delete"),
+]

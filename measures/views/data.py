@@ -46,16 +46,27 @@ class ImportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     file = forms.FileField(
-        label=gettext_lazy("Fichier CSV ou XLSX"),
-        help_text=gettext_lazy("10 Mo au plus. La première ligne donne le nom des colonnes."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        label=gettext_lazy("Fichier CSV, XLSX ou ODS"),
+        help_text=gettext_lazy(
+            "Un classeur LibreOffice Calc (.ods), Excel (.xlsx) ou un fichier CSV, 10 Mo au plus. "
+            "La première ligne donne le nom des colonnes ; seule la première feuille est lue."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,.ods,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                "application/vnd.oasis.opendocument.spreadsheet"
+            }
+        ),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
-        if not name.endswith((".csv", ".xlsx", ".txt")):
-            raise forms.ValidationError(_("Choisissez un fichier .csv ou .xlsx."))
+        if not name.endswith((".csv", ".xlsx", ".ods", ".txt")):
+            raise forms.ValidationError(
+                _("Choisissez un fichier .csv ou .xlsx, ou un classeur LibreOffice .ods.")
+            )
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("Le fichier dépasse 10 Mo : découpez-le."))
         return upload
@@ -222,6 +233,16 @@ def _confirm(request: HttpRequest, challenge: Challenge, token: str) -> HttpResp
             % {"count": present}
             if present
             else "."
+        )
+        + (
+            ngettext(
+                " Coefficient de conversion enregistré pour %(count)s compteur.",
+                " Coefficient de conversion enregistré pour %(count)s compteurs.",
+                len(report.coefficients),
+            )
+            % {"count": len(report.coefficients)}
+            if report.coefficients
+            else ""
         ),
     )
     return redirect(reverse("measures:import", args=[challenge.territory.slug, challenge.slug]))
