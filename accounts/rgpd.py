@@ -8,7 +8,6 @@ Registration happens in each app's `AppConfig.ready()`.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -18,8 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
+
+from elan.tabular import csv_text
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -83,15 +85,12 @@ def _plain_row(row: Row) -> Row:
 
 
 def _csv(rows: list[Row]) -> bytes:
+    """The kit's CSV (« ; », byte order mark, formulas neutralised: a household
+    named « =HYPERLINK(…) » is text in the user's spreadsheet too)."""
     columns: list[str] = []
     for row in rows:
         columns.extend(key for key in row if key not in columns)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    # The byte order mark makes Excel (French locale included) read UTF-8.
-    return out.getvalue().encode("utf-8-sig")
+    return csv_text(columns, ([row.get(c) for c in columns] for row in rows)).encode("utf-8")
 
 
 # The sections of accounts itself, and of territories' roles (read through
@@ -138,15 +137,23 @@ def _household(user: User) -> list[Row]:
 
 
 def _consents(user: User) -> list[Row]:
+    from accounts.models import Consent
+
+    # The consents to mailing lists given with the address alone count too.
+    mine = Consent.objects.filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
     return [
         {
             "texte": consent.text.title,
             "cle": consent.text.key,
             "version": consent.text.version,
+            "liste": consent.scope,
+            "recueilli_par": consent.get_source_display(),
+            "preuve": consent.proof,
             "donne_le": consent.given_at,
+            "confirme_le": consent.confirmed_at,
             "retire_le": consent.withdrawn_at,
         }
-        for consent in user.consents.select_related("text")
+        for consent in mine.select_related("text")
     ]
 
 
@@ -185,9 +192,14 @@ def _erase_api_tokens(user: User) -> None:
 
 
 def register_accounts() -> None:
+    from accounts import mail
+
     register_section("compte", _account)
     register_section("foyer", _household)
     register_section("consentements", _consents)
     register_section("roles", _roles)
     register_eraser(_erase_roles)
     register_eraser(_erase_api_tokens)
+    register_section("e_mails", mail.export_outbox)
+    register_section("desabonnements", mail.export_suppressions)
+    register_eraser(mail.erase_personal_data)

@@ -4,12 +4,11 @@ address (RGPD: sponsors do not receive participants' contact details)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from elan.charts import BarChart, Series, TimeChart
+from elan.tabular import streaming_csv_response
 from pledges import activities
 from pledges.models import ActivityMode, Campaign, CampaignStatus
 from pledges.views import campaign_from_url
@@ -107,25 +107,11 @@ def sponsor_campaign(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     return TemplateResponse(request, "pledges/sponsor/campaign.html", context)
 
 
-class _Echo:
-    """A file-like object whose write returns the line (for streaming csv)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A spreadsheet would run a cell starting with these as a formula.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _number(value: Decimal | int | None) -> str:
     return "" if value is None else number_format(value, 1 if isinstance(value, Decimal) else 0)
 
 
-def _csv_lines(campaign: Campaign) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+def _csv_table(campaign: Campaign) -> tuple[list[str], Iterator[list[Any]]]:
     modes = (
         [m for m, _label in activities.campaign_modes(campaign)]
         if campaign.reports_activities
@@ -135,27 +121,28 @@ def _csv_lines(campaign: Campaign) -> Iterator[str]:
     labels = dict(ActivityMode.choices)
     header = [_("Date d'engagement"), _("Prénom ou pseudonyme"), _("Commune"), _("Site ou équipe")]
     header += [f"{labels[mode]} ({unit})" for mode in modes]
-    yield "\ufeff" + writer.writerow(header)
-    for row in activities.csv_rows(campaign, modes).iterator(chunk_size=2000):
-        confirmed = row["confirmed_at"]
-        yield writer.writerow(
-            [
-                date_format(timezone.localtime(confirmed), "d/m/Y") if confirmed else "",
-                _cell(row["first_name"] or _("Participant·e")),
-                _cell(row["commune__name"]),
-                _cell(row["site"]),
+
+    def rows() -> Iterator[list[Any]]:
+        for row in activities.csv_rows(campaign, modes).iterator(chunk_size=2000):
+            confirmed = row["confirmed_at"]
+            yield [
+                timezone.localtime(confirmed).date() if confirmed else None,
+                row["first_name"] or _("Participant·e"),
+                row["commune__name"],
+                row["site"],
                 *(_number(row[f"mode_{mode}"]) for mode in modes),
             ]
-        )
+
+    return header, rows()
 
 
 @require_GET
 @permission_required(FIGURES, campaign_from_url, visible=VIEW)
 def sponsor_csv(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    response = StreamingHttpResponse(_csv_lines(campaign), content_type="text/csv; charset=utf-8")
+    # The kit's writer neutralises a first name such as « =HYPERLINK(…) ».
+    header, rows = _csv_table(campaign)
     name = f"engagements-{slugify(campaign.slug)}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response  # type: ignore[return-value]
+    return streaming_csv_response(name, header, rows)  # type: ignore[return-value]
 
 
 FIGURES_URL = "t/<slug:slug>/engagements/<slug:campaign>/chiffres/"

@@ -10,7 +10,6 @@ of a question in the same column), the texts of several choices joined by
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from typing import Any
 
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from challenges.models import Challenge
 from challenges.views import challenge_from_url
+from elan.tabular import table_response
 from questionnaires import charts, responses
 from questionnaires.forms_respond import TagForm
 from questionnaires.models import (
@@ -133,23 +133,22 @@ def results_csv(request: HttpRequest, questionnaire: Questionnaire) -> HttpRespo
     )
     for answer in answers.prefetch_related("choices"):
         cells[(answer.response_id, answer.question.lineage)] = answer.as_text()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="reponses-{questionnaire.slug}.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
-    writer = csv.writer(response, delimiter=";")
     head = [_("Réponse n°"), _("Date"), *_extra_headers(questionnaire)]
-    writer.writerow(head + [q.text for q in columns.values()])
     rows = Response.objects.filter(questionnaire=questionnaire).order_by("submitted_at", "pk")
-    for row in rows:
-        writer.writerow(
+    # The kit's writer neutralises an open answer such as « =HYPERLINK(…) ».
+    return table_response(
+        f"reponses-{questionnaire.slug}.csv",
+        head + [q.text for q in columns.values()],
+        (
             [
                 row.pk,
                 timezone.localtime(row.submitted_at).strftime("%d/%m/%Y %H:%M"),
                 *_extra_cells(questionnaire, row),
                 *(cells[(row.pk, lineage)] for lineage in columns),
             ]
-        )
-    return response
+            for row in rows
+        ),
+    )
 
 
 def _extra_headers(questionnaire: Questionnaire) -> list[str]:

@@ -71,7 +71,7 @@ def test_it_writes_csv_that_excel_reads_in_french(owner_client, owner):
     raw = _archive(owner_client.get(URL)).read("foyer.csv")
 
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0]["nom"] == "Les Martin"
     assert rows[0]["type_de_logement"] == "Maison"
 
@@ -101,8 +101,8 @@ def test_it_includes_sections_registered_by_other_modules(owner_client, monkeypa
         {"compteur": "gaz", "valeur": 1234}
     ]
     assert archive.read("releves.csv").decode("utf-8-sig").splitlines() == [
-        "compteur,valeur",
-        "gaz,1234",
+        "compteur;valeur",
+        "gaz;1234",
     ]
 
 
