@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from api.pagination import Pages
 from api.schemas import ErrorOut
 from challenges.models import Challenge
 from challenges.services.challenge import with_counts
@@ -115,7 +116,7 @@ def _public_challenges() -> QuerySet[Challenge]:
     response=list[ChallengeOut],
     summary="Défis publiés",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def challenge_list(request: HttpRequest, territory: Query[str] = ""):  # type: ignore[no-untyped-def]
     """Les défis publiés des territoires publiés ; `territory` filtre par adresse courte."""
     challenges = _public_challenges()

@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import model_validator
 
 from api.auth import token_or_session
+from api.pagination import Pages
 from api.schemas import ErrorOut
 from events import services
 from events.models import (
@@ -177,7 +178,7 @@ def _registration_out(registration: EventRegistration) -> dict[str, Any]:
 
 
 @router.get("/events", response=list[EventOut], summary="Agenda : événements visibles")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def event_list(request: HttpRequest, filters: Query[EventFilters]):  # type: ignore[no-untyped-def]
     """Les événements à venir (ou passés avec `past=true`) des territoires publiés ;
     les animateur·rices connecté·es voient aussi leurs brouillons."""

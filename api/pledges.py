@@ -23,11 +23,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
 from accounts.forms import CommuneField
+from api.pagination import Pages
 from api.schemas import ErrorOut
 from pledges import activities, services
 from pledges.models import Campaign, Commitment
@@ -117,7 +118,7 @@ def _visible() -> QuerySet[Campaign]:
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Campagnes d'engagement publiées")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def campaign_list(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     territory: Query[str] = "",

@@ -8,9 +8,10 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from api.auth import token_or_session
+from api.pagination import Pages
 from api.schemas import CommuneOut, ErrorOut, MeOut, RoleOut, TerritoryDetailOut, TerritoryOut
 from territories.models import Commune, Territory
 from territories.permissions import check
@@ -34,7 +35,7 @@ def _territory_for(request: HttpRequest, slug: str, perm: str) -> Territory:
 @router.get(
     "/territories", response=list[TerritoryOut], tags=["Territoires"], summary="Territoires publiés"
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def territory_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     return Territory.objects.published().select_related("region").order_by("name")
 

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api import (
     challenges,
+    commons,
     events,
     measures,
+    network,
     pledges,
     questionnaires,
     registrations,
@@ -36,12 +41,32 @@ api.add_router("/", measures.router)
 api.add_router("/", questionnaires.router)
 api.add_router("/", events.router)
 api.add_router("/", pledges.router)
+api.add_router("/", network.router)
+api.add_router("/", commons.router)
+
+
+# Pydantic words its refusals in English: the usual ones, said in French.
+FRENCH_ERRORS = {
+    "int_parsing": _("Un nombre entier est attendu."),
+    "int_type": _("Un nombre entier est attendu."),
+    "int_from_float": _("Un nombre entier est attendu."),
+    "greater_than_equal": _("La valeur doit être supérieure ou égale à %(ge)s."),
+    "less_than_equal": _("La valeur doit être inférieure ou égale à %(le)s."),
+    "missing": _("Ce champ est obligatoire."),
+}
+
+
+def _french(err: dict[str, Any]) -> str:
+    template = FRENCH_ERRORS.get(err.get("type", ""))
+    if template is None:
+        return str(err.get("msg", ""))
+    return str(template) % err.get("ctx", {})
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {"champ": ".".join(str(p) for p in err.get("loc", [])), "message": err.get("msg", "")}
+        {"champ": ".".join(str(p) for p in err.get("loc", [])), "message": _french(err)}
         for err in exc.errors
     ]
     return api.create_response(

@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
 class ChallengesConfig(AppConfig):
     name = "challenges"
     verbose_name = _("Défis")
+
+    def ready(self) -> None:
+        from accounts import mail
+        from challenges.tasks import DATA_REMINDER_SCOPE
+
+        mail.register_scope(
+            DATA_REMINDER_SCOPE,
+            lambda scope: gettext(
+                "les rappels de saisie de vos relevés et pesées (ceux du défi et ceux de votre capitaine)"
+            ),
+        )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -35,12 +34,9 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//Élan//Agenda des territoires//FR"
 
 
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def event_url(event: Event) -> str:
-    return absolute(reverse("events:detail", args=[event.territory.slug, event.pk]))
+def event_url(root: str, event: Event) -> str:
+    """`root`: the site's address (elan.links.site_root)."""
+    return root + reverse("events:detail", args=[event.territory.slug, event.pk])
 
 
 def _location(event: Event) -> str:
@@ -49,14 +45,14 @@ def _location(event: Event) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _description(event: Event, note: str = "") -> str:
+def _description(root: str, event: Event, note: str = "") -> str:
     parts = []
     if event.is_cancelled:
         reason = event.cancel_reason or _("raison non précisée")
         parts.append(_("Événement annulé : %(reason)s") % {"reason": reason})
     if note:
         parts.append(note)
-    parts += [event.description, event.access_note, event.online_url, event_url(event)]
+    parts += [event.description, event.access_note, event.online_url, event_url(root, event)]
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
@@ -64,7 +60,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
-def vevent(event: Event, *, stamp: dt.datetime, note: str = "") -> VEvent:
+def vevent(root: str, event: Event, *, stamp: dt.datetime, note: str = "") -> VEvent:
     """One VEVENT; `note` adds a line (« liste d'attente ») for the person.
     With METHOD:PUBLISH, DTSTAMP is when the file was made (RFC 5545 §3.8.7.2)."""
     item = VEvent()
@@ -80,8 +76,8 @@ def vevent(event: Event, *, stamp: dt.datetime, note: str = "") -> VEvent:
         item.add("location", location)
     if event.latitude is not None and event.longitude is not None:
         item.add("geo", (float(event.latitude), float(event.longitude)))
-    item.add("description", _description(event, note))
-    item.add("url", event_url(event))
+    item.add("description", _description(root, event, note))
+    item.add("url", event_url(root, event))
     item.add("sequence", event.sequence)
     status = {
         EventStatus.CANCELLED: "CANCELLED",
@@ -110,12 +106,14 @@ def calendar(name: str, items: Iterable[VEvent]) -> bytes:
     return cal.to_ical()
 
 
-def events_calendar(name: str, events: Iterable[Event], *, now: dt.datetime | None = None) -> bytes:
+def events_calendar(
+    root: str, name: str, events: Iterable[Event], *, now: dt.datetime | None = None
+) -> bytes:
     stamp = now or timezone.now()
-    return calendar(name, (vevent(event, stamp=stamp) for event in events))
+    return calendar(name, (vevent(root, event, stamp=stamp) for event in events))
 
 
-def personal_calendar(feed: CalendarFeed, *, now: dt.datetime | None = None) -> bytes:
+def personal_calendar(root: str, feed: CalendarFeed, *, now: dt.datetime | None = None) -> bytes:
     """The person's active registrations (seat, waiting list or e-mail to confirm)."""
     registrations = EventRegistration.objects.filter(
         user_id=feed.user_id, status__in=ACTIVE_STATUSES
@@ -128,7 +126,7 @@ def personal_calendar(feed: CalendarFeed, *, now: dt.datetime | None = None) -> 
     }
     stamp = now or timezone.now()
     items = (
-        vevent(event, stamp=stamp, note=notes.get(statuses.get(event.pk, ""), ""))
+        vevent(root, event, stamp=stamp, note=notes.get(statuses.get(event.pk, ""), ""))
         for event in events
     )
     return calendar(_("Mes événements — Élan"), items)

@@ -1,8 +1,12 @@
-"""E-mails of pledge campaigns. They leave through accounts.tasks.send_email
-once the transaction that decided them commits, so a rolled-back confirmation
-never reaches anyone. Each participant gets their own e-mail (no one sees
+"""E-mails of pledge campaigns. They go through the outbox
+(accounts.mail.queue_email) and leave once the transaction that decided them
+commits, so a rolled-back confirmation never reaches anyone. Each key says
+which message of which commitment it is (``pledge-confirm:<commitment>:…``):
+queued twice, sent once. Each participant gets their own e-mail (no one sees
 another's address); telling all the participants of a campaign is one task
-that walks them in chunks, so a viral campaign does not hold the request."""
+that walks them in chunks, so a viral campaign does not hold the request.
+Participants may unsubscribe from a campaign's news (``pledges:campaign:<pk>``);
+the confirmation and welcome messages always leave."""
 
 from __future__ import annotations
 
@@ -16,8 +20,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.tasks import send_email
+from accounts.mail import Email, queue_email, queue_emails
+from accounts.models import EmailStream
 from pledges.models import Campaign, Commitment, CommitmentStatus
+
+NEWS_SCOPE_PREFIX = "pledges:campaign:"
 
 
 def campaign_url(campaign: Campaign) -> str:
@@ -46,9 +53,20 @@ def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
     return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()), body
 
 
-def _queue(to: list[str], name: str, context: dict[str, Any]) -> None:
+def news_scope(campaign: Campaign) -> str:
+    return f"{NEWS_SCOPE_PREFIX}{campaign.pk}"
+
+
+def _queue(key: str, to: str, name: str, context: dict[str, Any], campaign: Campaign) -> None:
     subject, body = _render(name, context)
-    transaction.on_commit(partial(send_email.delay, to=to, subject=subject, body=body), robust=True)
+    queue_email(
+        key=key,
+        to=to,
+        subject=subject,
+        body=body,
+        stream=EmailStream.TRANSACTIONAL,
+        reference=f"campaign:{campaign.pk}",
+    )
 
 
 def send_confirmation(commitment: Commitment) -> None:
@@ -61,7 +79,11 @@ def send_confirmation(commitment: Commitment) -> None:
         "confirm_url": settings.SITE_URL
         + reverse("pledges:confirm", args=[commitment.confirm_token]),
     }
-    _queue([commitment.email], "confirm", context)
+    sent_at = commitment.confirmation_sent_at.isoformat() if commitment.confirmation_sent_at else ""
+    # Asking again for the link is a new message: the time of the request.
+    _queue(
+        f"pledge-confirm:{commitment.pk}:{sent_at}", commitment.email, "confirm", context, campaign
+    )
 
 
 def send_welcome(commitment: Commitment) -> None:
@@ -73,7 +95,7 @@ def send_welcome(commitment: Commitment) -> None:
         "campaign_url": campaign_url(campaign),
         **personal_links(commitment),
     }
-    _queue([commitment.email], "welcome", context)
+    _queue(f"pledge-welcome:{commitment.pk}", commitment.email, "welcome", context, campaign)
 
 
 def notify_sponsor_contacts(campaign: Campaign, name: str) -> None:
@@ -84,8 +106,10 @@ def notify_sponsor_contacts(campaign: Campaign, name: str) -> None:
         "fulfil_url": settings.SITE_URL
         + reverse("pledges:fulfil", args=[campaign.territory.slug, campaign.slug]),
     }
-    for email in campaign.sponsor_contacts.filter(is_active=True).values_list("email", flat=True):
-        _queue([email], name, context)
+    contacts = campaign.sponsor_contacts.filter(is_active=True).values_list("pk", "email")
+    for pk, email in contacts:
+        key = f"pledge-{name.replace('_', '-')}:{campaign.pk}:{pk}"
+        _queue(key, email, name, context, campaign)
 
 
 def notify_participants(campaign: Campaign, name: str) -> None:
@@ -106,11 +130,26 @@ def notify_participants_task(*, campaign_id: int, name: str) -> int:
         .order_by("pk")
     )
     sent = 0
+    batch: list[Email] = []
     for commitment in participants.iterator(chunk_size=2000):
         commitment.campaign = campaign
         subject, body = _render(
             name, {**base, "commitment": commitment, **personal_links(commitment)}
         )
-        send_email.delay(to=[commitment.email], subject=subject, body=body)
+        batch.append(
+            Email(
+                key=f"pledge-{name}:{campaign.pk}:{commitment.pk}",
+                to=commitment.email,
+                subject=subject,
+                body=body,
+                stream=EmailStream.CAMPAIGN,
+                unsubscribe_scope=news_scope(campaign),
+                reference=f"campaign:{campaign.pk}",
+            )
+        )
         sent += 1
+        if len(batch) == 2000:
+            queue_emails(batch)
+            batch = []
+    queue_emails(batch)
     return sent

@@ -2,7 +2,8 @@
 
 Source strings (gettext msgids) are French; ``locale/en`` holds the English
 catalogue, committed both as ``django.po`` and compiled ``django.mo`` so that
-machines without GNU gettext still get English.
+machines without GNU gettext still get English. ``locale/fr``, committed the
+same way, translates nothing: it gives French its plural rule (0 is singular).
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import ngettext, override
+
+from elan.french_catalogue import fill
+from tests.factories import HouseholdFactory, UserFactory
 
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
@@ -174,3 +180,96 @@ def test_a_browser_asking_for_english_still_gets_french_until_the_switch_is_used
     assert 'lang="fr"' in html
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR").content.decode()
+
+
+# --- French: the msgids are French; the catalogue gives French plural rules --------
+
+FR_PO_PATH = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+FR_MO_PATH = FR_PO_PATH.with_suffix(".mo")
+
+
+@pytest.fixture(scope="module")
+def fr_entries() -> list[dict]:
+    return [e for e in parse_po(FR_PO_PATH) if e["msgid"]]
+
+
+def test_the_french_catalogue_counts_0_and_1_as_singular() -> None:
+    header = parse_po(FR_PO_PATH)[0]
+    assert "fuzzy" not in header["flags"]
+    assert "Language: fr\n" in header["msgstr"][0]
+    assert "Plural-Forms: nplurals=2; plural=(n > 1);\n" in header["msgstr"][0]
+
+
+def test_every_plural_message_has_its_two_french_forms(fr_entries, po_entries) -> None:
+    plurals = [e for e in fr_entries if "msgid_plural" in e]
+    assert [
+        e["msgid"] for e in plurals if e["msgstr"] != {0: e["msgid"], 1: e["msgid_plural"]}
+    ] == []
+    # Singular messages fall back to their (French) msgid.
+    assert [e["msgid"] for e in fr_entries if "msgid_plural" not in e and e["msgstr"][0]] == []
+    assert not [e for e in fr_entries if "fuzzy" in e["flags"]]
+    # Both catalogues come from the same `make messages`: no plural missing in French.
+    english = {(e.get("msgctxt"), e["msgid"]) for e in po_entries if "msgid_plural" in e}
+    assert english - {(e.get("msgctxt"), e["msgid"]) for e in plurals} == set()
+
+
+def test_the_compiled_french_catalogue_matches_its_po(fr_entries) -> None:
+    with FR_MO_PATH.open("rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)
+    stale = [
+        e["msgid"]
+        for e in fr_entries
+        if "msgid_plural" in e
+        and [catalogue.ngettext(e["msgid"], e["msgid_plural"], n) for n in (0, 1, 2)]
+        != [e["msgid"], e["msgid"], e["msgid_plural"]]
+    ]
+    assert stale == []
+
+
+@pytest.mark.parametrize(
+    ("singular", "plural"),
+    [
+        ("%(count)s ligne importée", "%(count)s lignes importées"),
+        ("%(n)s foyer", "%(n)s foyers"),
+        ("%(counter)s enfant", "%(counter)s enfants"),
+        (
+            "La page %(page)s n'existe pas : la liste compte %(last)s page.",
+            "La page %(page)s n'existe pas : la liste compte %(last)s pages.",
+        ),
+    ],
+)
+def test_french_says_0_and_1_in_the_singular_and_2_in_the_plural(
+    singular: str, plural: str
+) -> None:
+    with override("fr"):
+        said = [ngettext(singular, plural, n) for n in (0, 1, 2)]
+    assert said == [singular, singular, plural]
+
+
+@pytest.mark.django_db
+def test_a_household_with_no_child_reads_0_enfant(client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(UserFactory(household=HouseholdFactory(adults=1, children=0)))
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "1 adulte, 0 enfant</li>" in html
+
+
+def test_the_french_catalogue_is_derived_from_the_sources_alone() -> None:
+    made = (
+        '#, fuzzy\nmsgid ""\nmsgstr ""\n"POT-Creation-Date: 2026-01-02 10:00+0100\\n"\n'
+        '"Language: \\n"\n"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"\n\n'
+        '#: a.py:1\nmsgid "Bonjour"\nmsgstr ""\n\n'
+        '#: a.py:2\n#, fuzzy, python-format\n#| msgid "%(n)s foyé"\nmsgid "%(n)s foyer"\n'
+        'msgid_plural "%(n)s foyers"\nmsgstr[0] "%(n)s foyé"\nmsgstr[1] ""\n\n'
+        '#~ msgid "Ancien"\n#~ msgstr "Ancien"\n'
+    )
+    filled = fill(made)
+    assert fill(filled) == filled
+    assert '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in filled
+    assert '"PO-Revision-Date: 2026-01-02 10:00+0100\\n"' in filled
+    assert '#: a.py:1\nmsgid "Bonjour"\nmsgstr ""\n' in filled
+    assert (
+        '#: a.py:2\n#, python-format\nmsgid "%(n)s foyer"\nmsgid_plural "%(n)s foyers"\n'
+        'msgstr[0] "%(n)s foyer"\nmsgstr[1] "%(n)s foyers"\n'
+    ) in filled
+    assert "fuzzy" not in filled
+    assert "Ancien" not in filled

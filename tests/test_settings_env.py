@@ -115,6 +115,7 @@ def test_production_settings_pass_the_deployment_checklist() -> None:
             "ELAN_DEBUG": "0",
             "ELAN_SECRET_KEY": "x7" * 30 + "-Élan-production-like-key",
             "ELAN_ALLOWED_HOSTS": "elan.example.org",
+            "ELAN_SITE_URL": "https://elan.example.org",
         },
         "--deploy",
         "--fail-level",
@@ -128,3 +129,15 @@ def test_production_without_a_secret_key_refuses_to_start() -> None:
     result = _check({"ELAN_DEBUG": "0"})
     assert result.returncode != 0
     assert "ELAN_SECRET_KEY est obligatoire" in result.stderr
+
+
+def test_production_without_a_public_address_refuses_to_start() -> None:
+    result = _check({"ELAN_DEBUG": "0", "ELAN_SECRET_KEY": "x7" * 30})
+    assert result.returncode != 0
+    assert "ELAN_SITE_URL est obligatoire" in result.stderr
+
+
+def test_a_public_address_without_a_scheme_is_refused() -> None:
+    result = _check({"ELAN_SITE_URL": "elan.example.org"})
+    assert result.returncode != 0
+    assert "ELAN_SITE_URL doit commencer par https://" in result.stderr

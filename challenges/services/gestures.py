@@ -224,6 +224,8 @@ def ecogesture_copy_for_territory(*, territory: Territory, gesture: EcoGesture) 
         return gesture
     if gesture.territory_id is not None:
         raise ValidationError(_("Ce geste appartient à un autre territoire."))
+    # The catalogue row locked: two organisers saving at once make one copy.
+    EcoGesture.objects.select_for_update().filter(pk=gesture.pk).first()
     copy = EcoGesture.objects.filter(territory=territory, copied_from=gesture).first()
     if copy is not None:
         return copy

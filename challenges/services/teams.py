@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.tasks import send_email
+from accounts.mail import Email, queue_emails
+from accounts.models import EmailStream, User
 from challenges.models import (
     TEAM_MAX_HOUSEHOLDS,
     TEAM_MIN_HOUSEHOLDS,
@@ -29,6 +29,7 @@ from challenges.models import (
     Team,
 )
 from challenges.status import data_statuses
+from challenges.tasks import DATA_REMINDER_SCOPE
 from territories.models import Commune
 
 REMINDER_INTERVAL = dt.timedelta(hours=24)
@@ -334,7 +335,7 @@ def reminder_send(
     recipients = list(
         User.objects.filter(
             household_id=registration.household_id, is_active=True, erased_at__isnull=True
-        ).values_list("email", flat=True)
+        ).values_list("pk", "email")
     )
     if not recipients:
         raise ValidationError(
@@ -343,7 +344,20 @@ def reminder_send(
         )
     reminder = CaptainReminder.objects.create(team=team, registration=registration, sent_by=sender)
     subject, body = _reminder_email(team, registration, sender, status.behind)
-    transaction.on_commit(lambda: send_email.delay(to=recipients, subject=subject, body=body))
+    # One message per member, each with its unsubscribe link (the same list
+    # as the daily reminders: being told to enter one's readings).
+    queue_emails(
+        Email(
+            key=f"captain-reminder:{reminder.pk}:{pk}",
+            to=email,
+            subject=subject,
+            body=body,
+            stream=EmailStream.REMINDER,
+            unsubscribe_scope=DATA_REMINDER_SCOPE,
+            reference=f"team:{team.pk}",
+        )
+        for pk, email in recipients
+    )
     return reminder
 
 

@@ -297,11 +297,16 @@ def catalogue_edit(request: HttpRequest, found: TerritoryGesture) -> HttpRespons
         services.ecogesture_edit_for_territory(
             territory=territory, gesture=gesture, data=form.cleaned_data
         )
-        messages.success(
-            request,
-            _("« %(title)s » est modifié pour votre territoire.")
-            % {"title": form.cleaned_data["title"]},
+        done = (
+            _(
+                "« %(title)s » est désormais la version de votre territoire : elle remplace le "
+                "geste du catalogue dans vos défis, et les choix de vos foyers la suivent. Le "
+                "catalogue de la plateforme reste inchangé."
+            )
+            if own is None
+            else _("« %(title)s » est modifié pour votre territoire.")
         )
+        messages.success(request, done % {"title": form.cleaned_data["title"]})
         return redirect("challenges:catalogue", territory.slug)
     context = {"territory": territory, "gesture": source, "is_catalogue": own is None, "form": form}
     return TemplateResponse(request, "challenges/gestures/catalogue_form.html", context)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from challenges.models import Challenge
 from challenges.views import challenge_from_url
+from elan.links import site_root
 from events import ical
 from events.models import CalendarFeed, Event
 from events.selectors import announced_events, feed_events
@@ -44,7 +45,8 @@ def ical_territory(request: HttpRequest, territory: Territory) -> HttpResponse:
     """Announced events only, whoever asks: a feed is shared, drafts are not."""
     events = feed_events(announced_events().filter(territory=territory))
     name = _("Agenda — %(name)s") % {"name": territory.name}
-    return _ics(ical.events_calendar(name, events), f"agenda-{territory.slug}.ics")
+    content = ical.events_calendar(site_root(request), name, events)
+    return _ics(content, f"agenda-{territory.slug}.ics")
 
 
 @require_GET
@@ -53,14 +55,14 @@ def ical_challenge(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     events = feed_events(announced_events().filter(challenge=challenge))
     name = _("Agenda — %(title)s") % {"title": challenge.title}
     filename = f"agenda-{challenge.territory.slug}-{challenge.slug}.ics"
-    return _ics(ical.events_calendar(name, events), filename)
+    return _ics(ical.events_calendar(site_root(request), name, events), filename)
 
 
 @require_GET
 @permission_required("events.view_event", event_from_url, visible="events.view_event")
 def ical_event(request: HttpRequest, event: Event) -> HttpResponse:
     """The « add to my calendar » file of one event."""
-    content = ical.events_calendar(event.title, [event])
+    content = ical.events_calendar(site_root(request), event.title, [event])
     response = _ics(content, f"evenement-{event.pk}.ics")
     response["Content-Disposition"] = f'attachment; filename="evenement-{event.pk}.ics"'
     return response
@@ -77,7 +79,8 @@ def ical_personal(request: HttpRequest, token: str) -> HttpResponse:
     )
     if feed is None:
         raise Http404
-    return _ics(ical.personal_calendar(feed), "mes-evenements.ics", private=True)
+    content = ical.personal_calendar(site_root(request), feed)
+    return _ics(content, "mes-evenements.ics", private=True)
 
 
 @permission_required("events.use_calendar_feed")
@@ -95,7 +98,7 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
     feed = ical.feed_for(user)
     context: dict[str, Any] = {"feed": feed}
     if feed is not None:
-        feed_url = ical.absolute(reverse("events:ical_personal", args=[feed.token]))
+        feed_url = site_root(request) + reverse("events:ical_personal", args=[feed.token])
         webcal_url = "webcal://" + feed_url.split("://", 1)[1]
         context.update(feed_url=feed_url, webcal_url=webcal_url)
     return TemplateResponse(request, "events/agenda/calendar_feed.html", context)

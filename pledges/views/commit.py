@@ -119,7 +119,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         "confirmed": commitment.status == CommitmentStatus.CONFIRMED,
         "refusal": refusal,
         **counter_context(campaign),
-        **share_context(campaign),
+        **share_context(request, campaign),
     }
     return TemplateResponse(request, "pledges/confirm.html", context, status=status)
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from elan.links import site_root
 from pledges.forms import CommitForm
 from pledges.models import (
     Campaign,
@@ -126,8 +127,8 @@ def counter_key(campaign: Campaign) -> str:
     return f"{campaign.participants_count}-{campaign.quantity_total}-{campaign.status}"
 
 
-def share_context(campaign: Campaign) -> dict[str, Any]:
-    url = settings.SITE_URL + reverse(
+def share_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
+    url = site_root(request) + reverse(
         "pledges:detail", args=[campaign.territory.slug, campaign.slug]
     )
     subject = _("Je me suis engagé·e : %(title)s") % {"title": campaign.title}
@@ -179,9 +180,9 @@ def render_detail(
         "can_manage": user.has_perm("pledges.manage_campaign", campaign),
         "can_fulfil": campaign.status == CampaignStatus.REACHED
         and user.has_perm("pledges.confirm_counterpart", campaign),
-        "og_image": settings.SITE_URL + campaign.sponsor.logo.url if campaign.sponsor.logo else "",
+        "og_image": site_root(request) + campaign.sponsor.logo.url if campaign.sponsor.logo else "",
         **counter_context(campaign),
-        **share_context(campaign),
+        **share_context(request, campaign),
     }
     return TemplateResponse(request, "pledges/detail.html", context, status=status)
 

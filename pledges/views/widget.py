@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from elan.links import site_root
 from pledges.models import Campaign, CampaignStatus
 from pledges.views import campaign_from_url
 from territories.permissions import permission_required
@@ -66,28 +67,26 @@ def embeddable(campaign: Campaign) -> bool:
     return rules.has_perm(EMBED, AnonymousUser(), campaign)
 
 
-def widget_cache_key(slug: str, campaign: str, options: WidgetOptions) -> str:
-    return f"pledges:widget:{slug}:{campaign}:{int(options.dark)}:{int(options.compact)}"
+def widget_cache_key(root: str, slug: str, campaign: str, options: WidgetOptions) -> str:
+    # Its links lead to the host it is served on: one copy per allowed host.
+    return f"pledges:widget:{root}:{slug}:{campaign}:{int(options.dark)}:{int(options.compact)}"
 
 
-def widget_url(campaign: Campaign, options: WidgetOptions | None = None) -> str:
+def widget_url(root: str, campaign: Campaign, options: WidgetOptions | None = None) -> str:
     """The absolute address a partner's page embeds."""
     query = options.query_string if options else ""
-    return (
-        settings.SITE_URL
-        + reverse("pledges:widget", args=[campaign.territory.slug, campaign.slug])
-        + query
-    )
+    return root + reverse("pledges:widget", args=[campaign.territory.slug, campaign.slug]) + query
 
 
 @xframe_options_exempt
 @require_safe
 def widget(request: HttpRequest, slug: str, campaign: str) -> HttpResponse:
     options = WidgetOptions.from_query(request.GET)
-    key = widget_cache_key(slug, campaign, options)
+    root = site_root(request)
+    key = widget_cache_key(root, slug, campaign, options)
     body = cache.get(key)
     if body is None:
-        body = _render_widget(campaign_from_url(slug, campaign), options)
+        body = _render_widget(root, campaign_from_url(slug, campaign), options)
         cache.set(key, body, WIDGET_TTL)
     response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = f"public, max-age={WIDGET_TTL}"
@@ -97,25 +96,27 @@ def widget(request: HttpRequest, slug: str, campaign: str) -> HttpResponse:
     return response
 
 
-def _render_widget(campaign: Campaign, options: WidgetOptions) -> bytes:
+def _render_widget(root: str, campaign: Campaign, options: WidgetOptions) -> bytes:
     # One rendering serves every visitor: what anyone may see (asked for an
     # anonymous visitor, whoever is signed in: an admin would see a draft), in
-    # French as the partner pages that embed it, nothing from the request.
+    # French as the partner pages that embed it, nothing from the request but
+    # the site's address.
     if not embeddable(campaign):
         raise Http404
+    context = _widget_context(root, campaign, options)
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string("pledges/widget/widget.html", _widget_context(campaign, options))
+        html = render_to_string("pledges/widget/widget.html", context)
     return html.encode()
 
 
-def _widget_context(campaign: Campaign, options: WidgetOptions) -> dict[str, Any]:
+def _widget_context(root: str, campaign: Campaign, options: WidgetOptions) -> dict[str, Any]:
     return {
         "campaign": campaign,
         "options": options,
         "percent": round(campaign.progress * 100),
         # Whole days left, as the campaign page counts them (0: the last day).
         "days_left": max(0, (campaign.deadline - timezone.now()).days),
-        "campaign_url": settings.SITE_URL
+        "campaign_url": root
         + reverse("pledges:detail", args=[campaign.territory.slug, campaign.slug]),
         "can_commit": campaign.accepts_commitments(),
         "state": _state(campaign),
@@ -134,7 +135,7 @@ def _state(campaign: Campaign) -> str:
 def widget_snippet(request: HttpRequest, campaign: Campaign) -> TemplateResponse:
     options = WidgetOptions.from_query(request.GET)
     width, height = FRAME_SIZES[options.compact]
-    src = widget_url(campaign, options)
+    src = widget_url(site_root(request), campaign, options)
     title = _("Compteur des engagements : %(title)s") % {"title": campaign.title}
     context = {
         "campaign": campaign,

@@ -146,8 +146,10 @@ def test_the_reminder_emails_the_late_household(
     assert "Relance envoyée au foyer « Foyer Bruno »." in text(response)
     reminder = CaptainReminder.objects.get()
     assert (reminder.team, reminder.registration, reminder.sent_by) == (team, late, captain)
-    (mail,) = mailoutbox
-    assert sorted(mail.to) == ["bruno2@example.org", "bruno@example.org"]
+    # One message per member of the household, each with its unsubscribe link.
+    assert sorted(m.to for m in mailoutbox) == [["bruno2@example.org"], ["bruno@example.org"]]
+    mail = mailoutbox[0]
+    assert "List-Unsubscribe" in mail.extra_headers
     assert mail.subject == "[Élan] Votre équipe « Crest 1 » attend vos chiffres"
     assert "Capitaine, capitaine de votre équipe « Crest 1 »" in mail.body
     assert "Énergie : en retard (dernier relevé il y a 23 jours)" in mail.body

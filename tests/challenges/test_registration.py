@@ -101,7 +101,8 @@ def test_a_household_registers_as_candidate_with_consent_and_email(
     assert registration.consent == Consent.objects.get(user=equipped, text=terms)
     decision = RegistrationDecision.objects.get()
     assert decision.reason.startswith("Candidature reçue le ")
-    assert [m.to for m in mailoutbox] == [["colocataire@example.org", "foyer@example.org"]]
+    # One message per member of the household.
+    assert [m.to for m in mailoutbox] == [["colocataire@example.org"], ["foyer@example.org"]]
     assert "Candidature reçue" in mailoutbox[0].subject
 
 

@@ -55,7 +55,7 @@ def test_it_shows_the_counter_the_progress_and_the_deadline(client, campaign) ->
 def test_its_link_opens_the_campaign_page_in_a_new_tab_and_says_so(client, campaign) -> None:  # type: ignore[no-untyped-def]
     html = client.get(widget_url(campaign)).content.decode()
     detail = reverse("pledges:detail", args=[campaign.territory.slug, campaign.slug])
-    assert f'href="http://127.0.0.1:8000{detail}" target="_blank" rel="noopener"' in html
+    assert f'href="http://testserver{detail}" target="_blank" rel="noopener"' in html
     assert "Je m'engage" in html
     assert "(s'ouvre dans un nouvel onglet)" in html
 
@@ -170,6 +170,24 @@ def test_it_is_not_found_for_an_unknown_campaign_or_another_territory(
         ).status_code
         == 404
     )
+
+
+def test_its_links_lead_to_the_host_it_is_served_on(client, campaign, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ALLOWED_HOSTS = ["elan.example.org", "elan.example.net"]
+    detail = reverse("pledges:detail", args=[campaign.territory.slug, campaign.slug])
+    org = client.get(widget_url(campaign), headers={"host": "elan.example.org"}).content.decode()
+    assert f'href="http://elan.example.org{detail}"' in org
+    assert "127.0.0.1" not in org
+    # The cached copy of one host is not served to the other.
+    net = client.get(widget_url(campaign), headers={"host": "elan.example.net"}).content.decode()
+    assert f'href="http://elan.example.net{detail}"' in net
+
+
+def test_its_links_use_the_configured_public_address(client, campaign, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PUBLIC_URL = "https://elan.example.org"
+    detail = reverse("pledges:detail", args=[campaign.territory.slug, campaign.slug])
+    html = client.get(widget_url(campaign)).content.decode()
+    assert f'href="https://elan.example.org{detail}"' in html
 
 
 def test_it_answers_get_and_head_only(client, campaign) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ def test_it_gives_the_iframe_code_to_copy(client, territory) -> None:  # type: i
     assert response.status_code == 200
     snippet = response.context["snippet"]
     assert snippet == (
-        '<iframe src="http://127.0.0.1:8000/widget/val-de-drome/a-velo/" '
+        '<iframe src="http://testserver/widget/val-de-drome/a-velo/" '
         'title="Compteur des engagements : L\'été à vélo" width="360" height="300" '
         'loading="lazy" style="border:0;max-width:100%"></iframe>'
     )
@@ -42,7 +42,7 @@ def test_the_options_change_the_preview_and_the_code(client, territory) -> None:
     response = client.get(snippet_url(campaign, "?theme=sombre&compact=1"))
     # An ampersand in an attribute is written &amp; (the browser reads it as &).
     assert (
-        'src="http://127.0.0.1:8000/widget/val-de-drome/a-velo/?theme=sombre&amp;compact=1"'
+        'src="http://testserver/widget/val-de-drome/a-velo/?theme=sombre&amp;compact=1"'
         in (response.context["snippet"])
     )
     assert 'height="140"' in response.context["snippet"]
@@ -50,6 +50,22 @@ def test_the_options_change_the_preview_and_the_code(client, territory) -> None:
     assert 'src="/widget/val-de-drome/a-velo/?theme=sombre&amp;compact=1"' in page
     assert 'id="option-sombre" name="theme" value="sombre" checked' in page
     assert 'id="option-compact" name="compact" value="1" checked' in page
+
+
+def test_the_code_points_at_the_host_the_page_is_served_on(client, territory, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ALLOWED_HOSTS = ["elan.example.org"]
+    campaign = CampaignFactory(territory=territory, slug="a-velo")
+    response = client.get(snippet_url(campaign), headers={"host": "elan.example.org"})
+    assert (
+        'src="http://elan.example.org/widget/val-de-drome/a-velo/"' in response.context["snippet"]
+    )
+
+
+def test_a_configured_public_address_wins_over_the_host(client, territory, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PUBLIC_URL = "https://elan.example.org"
+    campaign = CampaignFactory(territory=territory, slug="a-velo")
+    response = client.get(snippet_url(campaign))
+    assert 'src="https://elan.example.org/widget/' in response.context["snippet"]
 
 
 def test_it_links_back_to_the_campaign(client, territory) -> None:  # type: ignore[no-untyped-def]
