@@ -1,18 +1,30 @@
-"""Back office for users, households and consents."""
+"""Back office for users, households, consents and the e-mail outbox."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Consent, ConsentText, Household, User
+from accounts import mail
+from accounts.models import (
+    Consent,
+    ConsentText,
+    EmailSuppression,
+    Household,
+    OutgoingEmail,
+    OutgoingEmailQuerySet,
+    SuppressionSource,
+    User,
+)
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -115,9 +127,98 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(admin.ModelAdmin):
-    list_display = ["user", "text", "given_at", "withdrawn_at"]
-    list_filter = ["text__key", "text"]
+    list_display = [
+        "user",
+        "email",
+        "text",
+        "scope",
+        "source",
+        "given_at",
+        "confirmed_at",
+        "withdrawn_at",
+    ]
+    list_filter = ["text__key", "text", "source"]
     list_select_related = ["user", "text"]
-    search_fields = ["user__email"]
+    search_fields = ["user__email", "email", "scope"]
     raw_id_fields = ["user"]
     date_hierarchy = "given_at"
+
+
+class UncertainFilter(admin.SimpleListFilter):
+    """Messages a crashed worker left "sending": maybe delivered, never resent
+    on their own (accounts/mail.py)."""
+
+    title = _("à vérifier")
+    parameter_name = "incertain"
+
+    def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, Any]]:
+        return [("oui", _("Envoi interrompu (plus de 10 minutes)"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "oui":
+            outbox = cast(OutgoingEmailQuerySet, queryset)
+            return outbox.stuck(now=timezone.now(), after=mail.STUCK_AFTER)
+        return queryset
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what left, what failed and why."""
+
+    list_display = [
+        "created_at",
+        "recipient",
+        "subject",
+        "stream",
+        "status",
+        "attempts",
+        "short_error",
+        "sent_at",
+    ]
+    list_filter = ["status", "stream", UncertainFilter]
+    search_fields = ["recipient", "key", "reference", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["requeue"]
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("dernière erreur"))
+    def short_error(self, obj: OutgoingEmail) -> str:
+        return obj.last_error[:120]
+
+    @admin.action(description=_("Renvoyer (échecs et envois interrompus seulement)"))
+    def requeue(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = mail.requeue(ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, _("%(n)d message(s) remis en file.") % {"n": count})
+
+
+class SuppressionForm(forms.ModelForm):
+    email = forms.EmailField(label=_("adresse e-mail"))
+
+    class Meta:
+        model = EmailSuppression
+        fields = ["email", "scope"]
+
+
+@admin.register(EmailSuppression)
+class EmailSuppressionAdmin(admin.ModelAdmin):
+    list_display = ["email", "scope", "source", "created_at"]
+    list_filter = ["source"]
+    search_fields = ["email", "scope"]
+    date_hierarchy = "created_at"
+    form = SuppressionForm
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: EmailSuppression, form: Any, change: bool
+    ) -> None:
+        # Through the service: the hash, and the queued messages suppressed at once.
+        saved = mail.unsubscribe(email=obj.email, scope=obj.scope, source=SuppressionSource.ADMIN)
+        obj.pk = saved.pk

@@ -1,12 +1,15 @@
-"""Users, households (foyers) and consent records."""
+"""Users, households (foyers), consent records, and the e-mail outbox with its
+suppression list."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -190,22 +193,220 @@ class ConsentText(models.Model):
         )
 
 
-class Consent(models.Model):
-    """What a user agreed to, when, and which version of the text."""
+class ConsentSource(models.TextChoices):
+    FORM = "formulaire", _("formulaire du site")
+    FIELD = "terrain", _("recueilli sur le terrain")
+    IMPORT = "import", _("import d'un fichier")
+    ADMIN = "admin", _("saisi par l'administration")
 
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="consents")
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def for_list(self, scope: str) -> ConsentQuerySet:
+        """The consents that allow sending the list `scope` today: not
+        withdrawn and, for a double opt-in, confirmed."""
+        return self.filter(scope=scope, withdrawn_at__isnull=True, confirmed_at__isnull=False)
+
+
+class Consent(models.Model):
+    """What a person agreed to, when, which version of the text, and the proof.
+
+    Most consents belong to an account. The consent to receive a mailing list
+    (``scope``, the key its unsubscribe links use, e.g. ``newsletter:<slug>``)
+    may come from someone without one, known by ``email`` alone; with a
+    double opt-in it counts from ``confirmed_at`` on."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="consents", null=True, blank=True
+    )
+    email = models.EmailField(_("adresse e-mail"), blank=True)
     text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="consents")
+    scope = models.CharField(
+        _("liste de diffusion"),
+        max_length=120,
+        blank=True,
+        help_text=_("Pour un envoi collectif : la clé de la liste (ex. newsletter:val-de-drome)."),
+    )
+    source = models.CharField(
+        _("recueilli par"), max_length=12, choices=ConsentSource.choices, default=ConsentSource.FORM
+    )
+    proof = models.TextField(
+        _("preuve"),
+        blank=True,
+        help_text=_("Où et comment l'accord a été donné (page, fichier, personne)."),
+    )
     given_at = models.DateTimeField(_("donné le"), default=timezone.now)
+    confirmed_at = models.DateTimeField(
+        _("confirmé le"),
+        null=True,
+        blank=True,
+        help_text=_("Double opt-in : quand la personne a suivi le lien de confirmation."),
+    )
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consentement")
         verbose_name_plural = _("consentements")
         ordering = ["-given_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(email=""), name="consent_has_a_person"
+            )
+        ]
+        indexes = [models.Index(fields=["email", "scope"], name="consent_email_scope")]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.text}"
+        return f"{self.user or self.email} — {self.text}"
 
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+# --- E-mail: the outbox and the suppression list (accounts/mail.py) ---------
+
+
+class EmailStream(models.TextChoices):
+    """What kind of message: transactional mail is never throttled nor
+    suppressed; the others are bulk, throttled, and carry unsubscribe links."""
+
+    TRANSACTIONAL = "transactionnel", _("transactionnel")
+    REMINDER = "rappel", _("rappel")
+    CAMPAIGN = "campagne", _("campagne")
+    NEWSLETTER = "lettre", _("lettre d'information")
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "en_attente", _("en attente")
+    SENDING = "en_cours", _("envoi en cours")
+    SENT = "envoye", _("envoyé")
+    FAILED = "echec", _("échec")
+    SUPPRESSED = "desabonne", _("non envoyé (désabonnement)")
+
+
+class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
+    def for_reference(self, reference: str) -> OutgoingEmailQuerySet:
+        return self.filter(reference=reference)
+
+    def tally(self) -> dict[str, int]:
+        """Messages per status (every status present, 0 when none), in one query."""
+        counts = dict(
+            self.order_by()
+            .values_list("status")
+            .annotate(n=models.Count("pk"))
+            .values_list("status", "n")
+        )
+        return {status: counts.get(status, 0) for status in EmailStatus.values}
+
+    def tally_by_reference(self) -> dict[str, dict[str, int]]:
+        """{reference: {status: count}} in one query, e.g. for a list of newsletters."""
+        rows = (
+            self.order_by()
+            .values_list("reference", "status")
+            .annotate(n=models.Count("pk"))
+            .values_list("reference", "status", "n")
+        )
+        tallies: dict[str, dict[str, int]] = {}
+        for reference, status, n in rows:
+            tallies.setdefault(reference, dict.fromkeys(EmailStatus.values, 0))[status] = n
+        return tallies
+
+    def due(
+        self, *, now: dt.datetime, grace: dt.timedelta, lease: dt.timedelta
+    ) -> OutgoingEmailQuerySet:
+        """Queued rows whose task is presumed lost: never handed to the broker
+        (or handed long ago), and due for more than `grace`."""
+        return self.filter(status=EmailStatus.QUEUED, send_after__lte=now - grace).filter(
+            Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=now - lease)
+        )
+
+    def stuck(self, *, now: dt.datetime, after: dt.timedelta) -> OutgoingEmailQuerySet:
+        """Claimed by a worker that never said how the send ended (it crashed):
+        maybe delivered, so never retried automatically."""
+        return self.filter(status=EmailStatus.SENDING, claimed_at__lte=now - after)
+
+
+class OutgoingEmail(models.Model):
+    """One message to one recipient, from its queuing to its delivery.
+
+    ``key`` says what the message is (``event-reminder:<registration>:<start>``):
+    queuing the same key again is a no-op, so a message is sent at most once."""
+
+    key = models.CharField(_("clé d'idempotence"), max_length=200, unique=True)
+    stream = models.CharField(_("type d'envoi"), max_length=16, choices=EmailStream.choices)
+    reference = models.CharField(
+        _("origine"),
+        max_length=120,
+        blank=True,
+        db_index=True,
+        help_text=_("Ce qui a envoyé le message (ex. newsletter:12)."),
+    )
+    recipient = models.CharField(_("destinataire"), max_length=254, db_index=True)
+    from_email = models.CharField(_("expéditeur"), max_length=254, blank=True)
+    subject = models.TextField(_("objet"))
+    body = models.TextField(_("texte"))
+    html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("en-têtes"), default=dict, blank=True)
+    unsubscribe_scope = models.CharField(_("liste de désabonnement"), max_length=120, blank=True)
+    status = models.CharField(
+        _("état"), max_length=12, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    # Not before (retries back off); and when a task was last handed to the
+    # broker, so that the periodic job leaves alone what a worker will do.
+    send_after = models.DateTimeField(_("pas avant"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("confié au broker le"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("pris par un worker le"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail envoyé")
+        verbose_name_plural = _("e-mails envoyés")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "send_after"], name="outgoing_due"),
+            models.Index(fields=["reference", "status"], name="outgoing_reference_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} — {self.subject[:60]}"
+
+
+class SuppressionSource(models.TextChoices):
+    ONE_CLICK = "un_clic", _("désabonnement en un clic (messagerie)")
+    LINK = "lien", _("lien de désabonnement")
+    ADMIN = "admin", _("administration")
+    BOUNCE = "rejet", _("adresse rejetée")
+
+
+class EmailSuppression(models.Model):
+    """An address that must not receive the messages of `scope` (a list key,
+    or ``all`` for every message that offers an unsubscribe link).
+
+    Matched on ``email_hash`` only: the address itself is erased with the
+    account, the hash stays, so that an erased person is never written to
+    again by a list that still holds their address (e.g. an import)."""
+
+    ALL = "all"
+
+    email_hash = models.CharField(max_length=64, editable=False)
+    email = models.CharField(_("adresse e-mail"), max_length=254, blank=True)
+    scope = models.CharField(_("liste"), max_length=120)
+    source = models.CharField(_("origine"), max_length=10, choices=SuppressionSource.choices)
+    created_at = models.DateTimeField(_("désabonné le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("désabonnement")
+        verbose_name_plural = _("désabonnements")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["email_hash", "scope"], name="unique_suppression")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email or self.email_hash[:12]} — {self.scope}"

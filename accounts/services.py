@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -128,6 +129,49 @@ def consent_withdraw(*, consent: Consent) -> None:
         return
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_at"])
+
+
+@transaction.atomic
+def list_consent_record(
+    *,
+    email: str,
+    scope: str,
+    text: ConsentText,
+    source: str,
+    proof: str = "",
+    user: User | None = None,
+    double_opt_in: bool = True,
+    now: dt.datetime | None = None,
+) -> Consent:
+    """The consent to receive the mailing list `scope` (e.g.
+    ``newsletter:<territory>``), with its proof. With a double opt-in it
+    counts once `list_consent_confirm` has recorded the click on the link.
+    Idempotent while active."""
+    address = email.strip().lower()
+    consent = Consent.objects.filter(
+        email=address, scope=scope, text=text, withdrawn_at__isnull=True
+    ).first()
+    if consent is not None:
+        return consent
+    now = now or timezone.now()
+    return Consent.objects.create(
+        user=user,
+        email=address,
+        scope=scope,
+        text=text,
+        source=source,
+        proof=proof,
+        given_at=now,
+        confirmed_at=None if double_opt_in else now,
+    )
+
+
+@transaction.atomic
+def list_consent_confirm(*, consent: Consent, now: dt.datetime | None = None) -> Consent:
+    if consent.confirmed_at is None and consent.is_active:
+        consent.confirmed_at = now or timezone.now()
+        consent.save(update_fields=["confirmed_at"])
+    return consent
 
 
 @transaction.atomic

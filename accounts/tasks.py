@@ -1,30 +1,41 @@
-"""E-mail goes out through a task: in process without a broker, on a Celery
-worker when ELAN_BROKER_URL is set."""
+"""The delivery tasks of the outbox (accounts/mail.py): in process without a
+broker, on a Celery worker when ELAN_BROKER_URL is set.
+
+Bulk streams (reminders, campaigns, newsletters) go through their own task so
+that Celery's rate limit throttles them (ELAN_EMAIL_BULK_RATE_LIMIT, per
+worker) and, with ELAN_EMAIL_BULK_QUEUE, through their own queue so that a
+password reset never waits behind a newsletter."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+
+from accounts import mail
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
-def send_email(
-    *,
-    to: list[str],
-    subject: str,
-    body: str,
-    html: str | None = None,
-    from_email: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> None:
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        headers=headers or {},
-    )
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
+def _deliver(task: Any, outgoing_id: int) -> str:
+    outcome = mail.deliver(outgoing_id)
+    # Without a broker the retry waits for the periodic job: sleeping through
+    # a backoff inside a web request would be worse.
+    if outcome.retry_in is not None and not task.request.is_eager:
+        mail.dispatch([(outgoing_id, outcome.stream)], countdown=outcome.retry_in)
+    return outcome.status
+
+
+@shared_task(bind=True, ignore_result=True)
+def deliver_email(self: Any, outgoing_id: int) -> str:
+    return _deliver(self, outgoing_id)
+
+
+@shared_task(bind=True, ignore_result=True, rate_limit=settings.ELAN_EMAIL_BULK_RATE_LIMIT or None)
+def deliver_bulk_email(self: Any, outgoing_id: int) -> str:
+    return _deliver(self, outgoing_id)
+
+
+@shared_task(ignore_result=True)
+def send_queued_emails() -> int:
+    """Every minute (Celery beat): hand over again what the broker missed."""
+    return mail.dispatch_due()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Événements")
 
     def ready(self) -> None:
+        from accounts import mail
         from events import rgpd
+        from events.tasks import REMINDER_SCOPE
 
         rgpd.register_events()
+        mail.register_scope(
+            REMINDER_SCOPE,
+            lambda scope: gettext("les rappels des événements où vous êtes inscrit·e"),
+        )

@@ -150,7 +150,8 @@ def registration_create(
         if not pending or by_organiser:
             raise _already()
         if not link_expired(existing, now):
-            notify_registration(existing, "guest_confirm")  # lost the mail: send it again
+            # Lost the mail: send it again (a new message, hence the occasion).
+            notify_registration(existing, "guest_confirm", occasion=f"renvoi-{now.isoformat()}")
             return existing
         existing.status, existing.cancelled_at = RegistrationStatus.CANCELLED, now
         existing.save(update_fields=["status", "cancelled_at"])

@@ -1,15 +1,17 @@
 """E-mails about events and registrations, and the reminder job.
 
-Every mail is queued through accounts.tasks.send_email once the transaction
-that decided it commits: a rolled-back registration never reaches a mailbox.
-Templates: events/emails/<name>_subject.txt and _body.txt.
+Every mail goes through the outbox (accounts.mail.queue_email), whose task
+leaves once the transaction that decided it commits: a rolled-back
+registration never reaches a mailbox. Each key says which notice of which
+registration it is (``event-reminder:<registration>:<start>``), so a notice
+queued twice is sent once. Templates: events/emails/<name>_subject.txt and
+_body.txt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from celery import shared_task
@@ -19,7 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.tasks import send_email
+from accounts.mail import queue_email
+from accounts.models import EmailStream
 from events.models import Event, EventRegistration, EventStatus, RegistrationStatus
 
 # Reminders go to the events starting within this delay (« deux jours avant »).
@@ -47,17 +50,29 @@ def _links(registration: EventRegistration) -> dict[str, str]:
     }
 
 
-def _queue(name: str, to: list[str], context: dict[str, Any]) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"events/emails/{name}_subject.txt", context)
-        body = render_to_string(f"events/emails/{name}_body.txt", context)
-    line = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    transaction.on_commit(partial(send_email.delay, to=to, subject=line, body=body), robust=True)
+# Reminders may be declined (the unsubscribe link of the message); the
+# notices about one's own registration (confirmation, change, cancellation)
+# are part of the service and always leave.
+REMINDER_SCOPE = "reminders:events"
 
 
-def notify_registration(registration: EventRegistration, name: str, **extra: Any) -> None:
+def _key(name: str, registration: EventRegistration, occasion: str) -> str:
+    event = registration.event
+    if name == "reminder":
+        occasion = occasion or event.starts_at.isoformat()
+    elif name in ("changed", "cancelled"):
+        occasion = occasion or str(event.sequence)  # one notice per version of the event
+    suffix = f":{occasion}" if occasion else ""
+    return f"event-{name.replace('_', '-')}:{registration.pk}{suffix}"
+
+
+def notify_registration(
+    registration: EventRegistration, name: str, *, occasion: str = "", **extra: Any
+) -> None:
     """Queue the mail `name` (guest_confirm, confirmed, waiting, promoted,
-    changed, cancelled, reminder) to the person of `registration`."""
+    changed, cancelled, reminder) to the person of `registration`. `occasion`
+    tells a deliberate second notice of the same kind apart (a link sent
+    again)."""
     address = registration_address(registration)
     if not address:
         return
@@ -67,7 +82,19 @@ def notify_registration(registration: EventRegistration, name: str, **extra: Any
         **_links(registration),
         **extra,
     }
-    _queue(name, [address], context)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"events/emails/{name}_subject.txt", context)
+        body = render_to_string(f"events/emails/{name}_body.txt", context)
+    reminder = name == "reminder"
+    queue_email(
+        key=_key(name, registration, occasion),
+        to=address,
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body=body,
+        stream=EmailStream.REMINDER if reminder else EmailStream.TRANSACTIONAL,
+        unsubscribe_scope=REMINDER_SCOPE if reminder else None,
+        reference=f"event:{registration.event_id}",
+    )
 
 
 def notify_registrants(

@@ -46,7 +46,7 @@ def event(territory, title, days=5, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def test_an_event_has_every_property_a_calendar_needs(client, territory, settings) -> None:
-    settings.SITE_URL = "https://elan.example.org"
+    settings.PUBLIC_URL = "https://elan.example.org"
     workshop = event(
         territory,
         "Atelier compostage",
@@ -167,7 +167,7 @@ def test_the_feed_page_asks_to_log_in(client) -> None:
 def test_the_feed_page_creates_then_shows_the_address_with_instructions(
     client, member, settings
 ) -> None:
-    settings.SITE_URL = "https://elan.example.org"
+    settings.PUBLIC_URL = "https://elan.example.org"
     client.force_login(member)
     url = reverse("events:calendar_feed")
     page = client.get(url).content.decode()
