@@ -1,0 +1,94 @@
+"""What the network holds about a person, for the RGPD export and erasure
+(accounts/rgpd.py): the contact cards that bear their account or one of its
+verified e-mail addresses, and the « rejoindre le réseau » requests they
+sent. Erasure removes the cards (the contact log keeps its entries, without
+the person) and blanks the requests' personal fields; the actors, their
+memberships and the figures stay."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+
+from accounts.rgpd import Row, register_eraser, register_section
+from network.models import Contact, JoinRequest
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _emails(user: User) -> list[str]:
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return sorted({e.lower() for e in [user.email, *verified] if e})
+
+
+def _contacts(user: User) -> QuerySet[Contact]:
+    return Contact.objects.annotate(email_lower=Lower("email")).filter(
+        Q(user=user) | Q(email_lower__in=_emails(user))
+    )
+
+
+def _requests(user: User) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.annotate(email_lower=Lower("email")).filter(
+        email_lower__in=_emails(user)
+    )
+
+
+def export_contacts(user: User) -> list[Row]:
+    contacts = _contacts(user).select_related("actor__territory").order_by("created_at", "pk")
+    return [
+        {
+            "acteur": c.actor.name,
+            "territoire": c.actor.territory.name,
+            "prenom": c.first_name,
+            "nom": c.last_name,
+            "fonction": c.role,
+            "email": c.email,
+            "telephone": c.phone,
+            "acces_a_la_fiche": c.user_id == user.pk,
+            "cree_le": c.created_at,
+            "modifie_le": c.updated_at,
+        }
+        for c in contacts
+    ]
+
+
+def export_requests(user: User) -> list[Row]:
+    requests = _requests(user).select_related("territory").order_by("created_at", "pk")
+    return [
+        {
+            "structure": r.name,
+            "territoire": r.territory.name,
+            "prenom": r.first_name,
+            "nom": r.last_name,
+            "fonction": r.role,
+            "email": r.email,
+            "telephone": r.phone,
+            "message": r.message,
+            "etat": r.get_status_display(),
+            "envoyee_le": r.created_at,
+            "confirmee_le": r.confirmed_at,
+            "decidee_le": r.decided_at,
+            "raison_du_refus": r.decline_reason,
+        }
+        for r in requests
+    ]
+
+
+@transaction.atomic
+def erase(user: User) -> None:
+    Contact.objects.filter(pk__in=_contacts(user).values("pk")).delete()
+    JoinRequest.objects.filter(pk__in=_requests(user).values("pk")).update(
+        first_name="", last_name="", role="", email="", phone="", message=""
+    )
+
+
+def register() -> None:
+    register_section("reseau_contacts", export_contacts)
+    register_section("reseau_demandes_adhesion", export_requests)
+    register_eraser(erase)
