@@ -12,7 +12,7 @@ export ELAN_SSL_REDIRECT ?= 0
 export ELAN_SECURE_COOKIES ?= 0
 export ELAN_HSTS_SECONDS ?= 0
 
-.PHONY: run test lint format typecheck check-deploy bench lock messages clean serve setup browser-deps
+.PHONY: run test lint format typecheck check-deploy bench lock messages clean serve setup browser-deps pdf-deps pdf-check
 
 $(VENV)/.base: requirements/base.txt
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "Python venv manque : sudo apt-get install python3-venv"; exit 1; }
@@ -35,7 +35,9 @@ setup: $(VENV)/.base var/secret_key
 	ELAN_SECRET_KEY=$${ELAN_SECRET_KEY:-$$(cat var/secret_key)} $(PY) manage.py seed_demo --if-empty
 
 ## make run: install, migrate, load the demo territory, serve on http://127.0.0.1:8000
-run: setup
+# With ELAN_DEBUG=0 the public address is required; locally it is the loopback.
+run: export ELAN_SITE_URL ?= http://$(HOST):$(PORT)
+run: setup pdf-check
 	@echo "Élan : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
 	ELAN_SECRET_KEY=$${ELAN_SECRET_KEY:-$$(cat var/secret_key)} $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -45,7 +47,7 @@ test: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events pledges api elan
+	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events pledges network commons api elan
 	$(VENV)/bin/pytest -n $${ELAN_TEST_WORKERS:-2} --dist loadfile -rs
 
 lint: $(VENV)/.dev
@@ -57,12 +59,12 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: $(VENV)/.dev
-	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events pledges api elan
+	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events pledges network commons api elan
 
 ## Production-like settings must pass Django's deployment checklist.
 check-deploy: $(VENV)/.base
 	ELAN_DEBUG=0 ELAN_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	ELAN_ALLOWED_HOSTS=elan.example.org ELAN_SSL_REDIRECT=1 ELAN_SECURE_COOKIES=1 ELAN_HSTS_SECONDS=31536000 \
+	ELAN_ALLOWED_HOSTS=elan.example.org ELAN_SITE_URL=https://elan.example.org ELAN_SSL_REDIRECT=1 ELAN_SECURE_COOKIES=1 ELAN_HSTS_SECONDS=31536000 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 ## Regenerate the hashed lock files from pyproject.toml (needs network to PyPI).
@@ -71,14 +73,28 @@ lock:
 	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
 
-## Recompile translations (needs GNU gettext).
+## Regenerate and compile the catalogues (needs GNU gettext: apt-get install gettext).
+## English is translated by hand; French, the language of the msgids, is derived
+## from the sources for its plural rule (elan/french_catalogue.py).
 messages: $(VENV)/.base
-	$(PY) manage.py makemessages -l en --ignore '.venv/*'
+	$(PY) manage.py makemessages -l en -l fr --ignore '.venv/*'
+	$(PY) -m elan.french_catalogue locale/fr/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 ## Debian packages the browser tests need (run as root).
 browser-deps:
 	apt-get install -y chromium
+
+## Debian libraries WeasyPrint needs for the PDF exports (run as root).
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-deps:
+	apt-get install -y $(PDF_DEBS)
+
+# Without them Élan still runs; its PDF links answer a French 503 page.
+pdf-check: $(VENV)/.base
+	@$(PY) -c 'import weasyprint' 2>/dev/null || { \
+	  echo "!! PDF indisponibles : WeasyPrint ne trouve pas ses bibliothèques système."; \
+	  echo "!! Installez-les (en root) : make pdf-deps   (apt-get install -y $(PDF_DEBS))"; }
 
 clean:
 	rm -rf $(VENV) var

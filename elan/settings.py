@@ -6,6 +6,7 @@ mode on SQLite with e-mails printed on the console and tasks run in process.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import xstatic.pkg.leaflet
@@ -29,7 +30,21 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ELAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("ELAN_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("ELAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# ELAN_SITE_URL, the public address (https://elan.example.org), required in
+# production. Pages build their links from it, or while it is not set from the
+# host they are served on (elan/links.py). E-mails have no request to take a
+# host from: they use SITE_URL, in development the address `make run` serves on.
+PUBLIC_URL = env_str("ELAN_SITE_URL", "").rstrip("/")
+if not PUBLIC_URL and not DEBUG:
+    raise ImproperlyConfigured(
+        "ELAN_SITE_URL est obligatoire quand ELAN_DEBUG=0 : c'est l'adresse publique "
+        "des liens envoyés par e-mail (par exemple https://elan.example.org)."
+    )
+if PUBLIC_URL and not PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"ELAN_SITE_URL doit commencer par https:// ou http:// (reçu : {PUBLIC_URL!r})."
+    )
+SITE_URL = PUBLIC_URL or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +67,8 @@ INSTALLED_APPS = [
     "questionnaires",
     "events",
     "pledges",
+    "network",
+    "commons",
     "api",
 ]
 
@@ -169,6 +186,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _email = parse_email_url(env_str("ELAN_EMAIL_URL", "console://"), base_dir=BASE_DIR)
 globals().update(_email)
 
+# The outbox (accounts/mail.py, docs/email.md): retries of a failed send
+# (60 s, 120 s, 240 s… by default), the throttle of bulk streams (reminders,
+# campaigns, newsletters; Celery rate limit per worker: "100/s", "3000/m", empty
+# for none) and the Celery queues of transactional and bulk mail (empty: the
+# default queue).
+ELAN_EMAIL_MAX_RETRIES = env_int("ELAN_EMAIL_MAX_RETRIES", 5, minimum=0)
+ELAN_EMAIL_RETRY_BACKOFF = env_int("ELAN_EMAIL_RETRY_BACKOFF", 60, minimum=1)
+ELAN_EMAIL_BULK_RATE_LIMIT = env_str("ELAN_EMAIL_BULK_RATE_LIMIT", "200/s").strip()
+if ELAN_EMAIL_BULK_RATE_LIMIT and not re.fullmatch(
+    r"\d+(\.\d+)?/[smh]", ELAN_EMAIL_BULK_RATE_LIMIT
+):
+    raise ImproperlyConfigured(
+        "ELAN_EMAIL_BULK_RATE_LIMIT doit être de la forme 100/s, 3000/m ou 50000/h "
+        f"(reçu : {ELAN_EMAIL_BULK_RATE_LIMIT!r})."
+    )
+ELAN_EMAIL_QUEUE = env_str("ELAN_EMAIL_QUEUE")
+ELAN_EMAIL_BULK_QUEUE = env_str("ELAN_EMAIL_BULK_QUEUE")
+
 # Cache: Redis when configured (shared by every node), memory otherwise.
 _cache_url = env_str("ELAN_CACHE_URL")
 CACHES = {
@@ -188,10 +223,17 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs for `celery -A elan beat`; each also has a management command.
+CELERY_BEAT_SCHEDULE = {
+    "send-queued-emails": {"task": "accounts.tasks.send_queued_emails", "schedule": 60.0},
+}
 
 # Maps (Leaflet is served from the django-leaflet package, never a CDN);
 # OpenStreetMap tiles by default.
 ELAN_TILE_URL = env_str("ELAN_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+# django-ninja: a bare @paginate gets the API's paginator, which checks its bounds.
+NINJA_PAGINATION_CLASS = "api.pagination.Pages"
 
 # Security. Defaults follow DEBUG: production gets the strict ones, and each
 # can be relaxed explicitly (e.g. `make run` with ELAN_DEBUG=0 on plain http).

@@ -30,6 +30,9 @@ OUR_NAMESPACES = {
     "questionnaires",
     "events",
     "pledges",
+    "network",
+    "commons",
+    "mail",
 }
 
 

@@ -122,7 +122,9 @@ def test_running_it_twice_creates_nothing_new(django_assert_max_num_queries) -> 
     seed()
     before = counts()
 
-    with django_assert_max_num_queries(1000):
+    # A re-run only reads (about 1,100 queries with the network and the commons
+    # demos); it must stay bounded, not grow with the data it finds.
+    with django_assert_max_num_queries(1500):
         output = seed()
 
     assert counts() == before
