@@ -307,7 +307,9 @@ def actor_update(
     """Change an actor's entry. When one of its contacts does it, the entry
     counts as confirmed and the organisers are told what changed."""
     actor = (
-        Actor.objects.select_for_update().select_related("territory", "commune").get(pk=actor.pk)
+        Actor.objects.select_for_update(of=("self",))
+        .select_related("territory", "commune")
+        .get(pk=actor.pk)
     )
     before = _snapshot(actor)
     _validated_save(_apply(actor, _normalised(data)))
@@ -570,7 +572,9 @@ def join_request_confirm(*, token: str, now: dt.datetime | None = None) -> JoinR
     """The e-mailed link, followed: the request reaches the organisers.
     Idempotent (a second click changes nothing)."""
     join_request = (
-        JoinRequest.objects.select_for_update().select_related("territory").get(token=token)
+        JoinRequest.objects.select_for_update(of=("self",))
+        .select_related("territory")
+        .get(token=token)
     )
     if join_request.status != JoinRequestStatus.UNCONFIRMED:
         return join_request
@@ -597,7 +601,7 @@ def join_request_match(join_request: JoinRequest) -> Any:
 
 def _locked_pending(join_request: JoinRequest) -> JoinRequest:
     locked = (
-        JoinRequest.objects.select_for_update()
+        JoinRequest.objects.select_for_update(of=("self",))
         .select_related("territory", "commune", "charter")
         .get(pk=join_request.pk)
     )
