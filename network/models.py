@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower, TruncDate
@@ -600,3 +601,326 @@ class ActorChange(models.Model):
                     label = name
             shown.append((str(label).capitalize(), before, after))
         return shown
+
+
+# Meetings and trainings: events of the events engine (actor councils,
+# technical meetings, relay-actor training sessions) to which contacts are
+# invited. The answer is kept here; attendance is the event registration's.
+
+
+class InvitationAnswer(models.TextChoices):
+    PENDING = "", _("Sans réponse")
+    COMING = "vient", _("Vient")
+    NOT_COMING = "ne_vient_pas", _("Ne vient pas")
+    EXCUSED = "excuse", _("Excusé")
+
+
+class Invitation(models.Model):
+    """A contact invited to a network meeting or training session. The actor
+    is kept beside the contact so that a meeting's figures survive the
+    erasure of a person (the contact becomes empty, the count stays)."""
+
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="network_invitations"
+    )
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="invitations")
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    answer = models.CharField(
+        _("réponse"), max_length=12, choices=InvitationAnswer.choices, blank=True, default=""
+    )
+    answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)
+    # Created when the contact comes (or is marked present at the door):
+    # attendance (present / absent / excused / not yet marked) lives there.
+    registration = models.OneToOneField(
+        "events.EventRegistration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="network_invitation",
+    )
+    token = models.CharField(max_length=40, unique=True, default=_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(_("invité le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["event", "actor__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "contact"],
+                name="one_invitation_per_contact",
+                condition=Q(contact__isnull=False),
+            )
+        ]
+        indexes = [models.Index(fields=["actor", "event"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact or self.actor} — {self.event}"
+
+
+# Campaign weeks (the European Week for Waste Reduction of a year, say):
+# actors declare actions, organisers moderate them, accepted actions appear
+# in the territory's agenda and map as events.
+
+
+class CampaignWeek(models.Model):
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="campaign_weeks"
+    )
+    title = models.CharField(_("titre"), max_length=150)
+    theme = models.CharField(_("thème"), max_length=20, choices=Theme.choices, blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au"))
+    declaration_deadline = models.DateField(_("déclarations jusqu'au"))
+    # Partners' time is valued at this rate in the edition's figures.
+    staff_day_value = models.DecimalField(
+        _("valeur d'une journée de travail (€)"),
+        max_digits=8,
+        decimal_places=2,
+        default=200,
+        validators=[MinValueValidator(0)],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("semaine thématique")
+        verbose_name_plural = _("semaines thématiques")
+        ordering = ["territory", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "title"], name="one_week_title"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="week_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionStatus(models.TextChoices):
+    SUBMITTED = "proposee", _("Proposée")
+    CHANGES = "a_modifier", _("Modifications demandées")
+    ACCEPTED = "acceptee", _("Acceptée")
+    REFUSED = "refusee", _("Refusée")
+
+
+class ActionAudience(models.TextChoices):
+    PUBLIC = "public", _("Tout public")
+    SCHOOL = "scolaires", _("Scolaires")
+    STAFF = "salaries", _("Salariés")
+    MEMBERS = "adherents", _("Adhérents")
+    RESIDENTS = "habitants", _("Habitants d'un quartier")
+
+
+class CampaignAction(models.Model):
+    """One action declared for a campaign week. An action held on several
+    dates is one action with several dates: the edition counts it once
+    among the distinct actions and once per date among the actions."""
+
+    week = models.ForeignKey(CampaignWeek, on_delete=models.CASCADE, related_name="actions")
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("acteur"), on_delete=models.CASCADE, related_name="campaign_actions"
+    )
+    title = models.CharField(_("titre"), max_length=150)
+    description = models.TextField(_("description"))
+    place_name = models.CharField(_("lieu"), max_length=150, blank=True)
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    commune = models.ForeignKey(
+        "territories.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    audience = models.CharField(
+        _("public"), max_length=12, choices=ActionAudience.choices, default=ActionAudience.PUBLIC
+    )
+    expected_attendance = models.PositiveIntegerField(_("participants attendus"), default=0)
+    partners = models.ManyToManyField(
+        Actor,
+        verbose_name=_("partenaires co-organisateurs"),
+        blank=True,
+        related_name="partner_actions",
+    )
+    other_partners = models.CharField(
+        _("autres partenaires"),
+        max_length=250,
+        blank=True,
+        help_text=_("Ceux qui ne sont pas dans l'annuaire, séparés par des virgules."),
+    )
+    staff_days = models.DecimalField(
+        _("temps de travail (journées)"),
+        max_digits=6,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    material_expenses = models.DecimalField(
+        _("dépenses matérielles (€)"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("état"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.SUBMITTED
+    )
+    moderation_note = models.TextField(_("message de l'équipe"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("déclarée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("action d'une semaine thématique")
+        verbose_name_plural = _("actions des semaines thématiques")
+        ordering = ["week", "title", "pk"]
+        indexes = [models.Index(fields=["week", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CampaignActionDate(models.Model):
+    action = models.ForeignKey(CampaignAction, on_delete=models.CASCADE, related_name="dates")
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    # The agenda's event, made when the action is accepted.
+    event = models.OneToOneField(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaign_action_date",
+    )
+
+    class Meta:
+        verbose_name = _("date d'une action")
+        verbose_name_plural = _("dates des actions")
+        ordering = ["action", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="action_date_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} — {self.starts_at:%d/%m/%Y}"
+
+
+class CampaignActionPhoto(models.Model):
+    action = models.ForeignKey(CampaignAction, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="network/actions/%Y/")
+    alt_text = models.CharField(
+        _("description de la photo"),
+        max_length=250,
+        help_text=_("Ce que montre la photo, pour les personnes qui ne la voient pas."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo d'une action")
+        verbose_name_plural = _("photos des actions")
+        ordering = ["action", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+
+# Newsletters of the network, sent through the platform outbox
+# (accounts.mail): the outbox keeps what each recipient got.
+
+
+class NewsletterStatus(models.TextChoices):
+    DRAFT = "brouillon", _("Brouillon")
+    SENDING = "envoi", _("En cours d'envoi")
+    SENT = "envoyee", _("Envoyée")
+
+
+class Newsletter(models.Model):
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.CASCADE, related_name="newsletters"
+    )
+    subject = models.CharField(_("objet"), max_length=150)
+    body = models.TextField(_("texte (Markdown)"))
+    # The segment: {"kinds": [...], "themes": [...], "communes": [...],
+    # "statuses": [...], "trained": "oui"|"non"|"", "council": "present"|"absent"|""}
+    segment = models.JSONField(_("destinataires"), default=dict, blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=NewsletterStatus.choices, default=NewsletterStatus.DRAFT
+    )
+    in_archive = models.BooleanField(_("publiée dans les archives publiques"), default=True)
+    recipients_count = models.PositiveIntegerField(_("destinataires"), default=0)
+    skipped_unsubscribed = models.PositiveIntegerField(_("écartés car désabonnés"), default=0)
+    skipped_no_email = models.PositiveIntegerField(_("écartés faute d'adresse"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lettre d'information")
+        verbose_name_plural = _("lettres d'information")
+        ordering = ["territory", "-sent_at", "-created_at"]
+        indexes = [models.Index(fields=["territory", "status", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

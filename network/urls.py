@@ -3,7 +3,17 @@ public directory and form; the organisers' pages under gerer/ and acteurs/),
 the confirmation link and the contacts' own page under /reseau/. Each views
 module declares its own patterns."""
 
-from network.views import actor, manage, public, requests
+from network.views import (
+    actor,
+    campaigns,
+    imports,
+    indicators,
+    manage,
+    meetings,
+    newsletters,
+    public,
+    requests,
+)
 
 app_name = "network"
 
@@ -12,4 +22,9 @@ urlpatterns = [
     *manage.urlpatterns,
     *requests.urlpatterns,
     *actor.urlpatterns,
+    *imports.urlpatterns,
+    *meetings.urlpatterns,
+    *campaigns.urlpatterns,
+    *newsletters.urlpatterns,
+    *indicators.urlpatterns,
 ]

@@ -1,0 +1,5 @@
+"""campaigns"""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
