@@ -591,7 +591,12 @@ class ActorChange(models.Model):
         """(field label, before, after), in the reader's language."""
         extra = {"themes": _("Thèmes"), "tags": _("Mots-clés")}
         shown = []
-        for name, (before, after) in (self.diff or {}).items():
+        # In the entry's own order (PostgreSQL's jsonb does not keep the keys').
+        order = [f.name for f in Actor._meta.concrete_fields] + list(extra)
+        for name, (before, after) in sorted(
+            (self.diff or {}).items(),
+            key=lambda item: order.index(item[0]) if item[0] in order else len(order),
+        ):
             if name in extra:
                 label = extra[name]
             else:
