@@ -132,10 +132,12 @@ def dump_json(request: HttpRequest) -> HttpResponseBase:
 
 @require_GET
 def dump_csv(request: HttpRequest) -> HttpResponseBase:
-    rows = (
-        [_row(request, r)[c] for c in CSV_COLUMNS] for r in _published().iterator(chunk_size=500)
-    )
-    return streaming_csv_response("commun-ressources.csv", CSV_COLUMNS, rows)
+    def rows() -> Iterator[list[Any]]:
+        for resource in _published().iterator(chunk_size=500):
+            row = _row(request, resource)  # once per resource, not once per column
+            yield [row[c] for c in CSV_COLUMNS]
+
+    return streaming_csv_response("commun-ressources.csv", CSV_COLUMNS, rows())
 
 
 @require_GET

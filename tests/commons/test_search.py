@@ -150,3 +150,35 @@ def test_the_page_shows_facets_with_counts(client, sheets):  # type: ignore[no-u
     page = client.get("/commun/recherche/", {"q": "lombricompostage"}).content.decode()
     assert "Fiche action (1)" in page
     assert "Outil (1)" in page
+
+
+# Added with the benchmark's fixes (docs/commons.md, « Mesures »): the facets of a
+# query are counted from its ranked rows, and the result list joins its version.
+@pytest.mark.parametrize("query", ["compostage", "commune", "énergie solaire"])
+def test_facets_counted_from_the_ranked_rows_equal_those_counted_in_sql(query):  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import AnonymousUser
+
+    from commons.models import Resource
+
+    page = selectors.search_page(user=AnonymousUser(), query=query, filters=selectors.Filters())
+    matched = search.matching(selectors.base_queryset(AnonymousUser()), query)
+    assert page.total == matched.count()
+    in_sql = selectors.facets(
+        Resource.objects.filter(pk__in=matched.values("pk")), selectors.Filters()
+    )
+    assert [(f.name, [(v.value, v.count) for v in f.values]) for f in page.facets] == [
+        (f.name, [(v.value, v.count) for v in f.values]) for f in in_sql
+    ]
+
+
+def test_the_api_list_reads_a_fixed_number_of_queries(client):  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (1, 20):
+        with CaptureQueriesContext(connection) as queries:
+            data = client.get("/api/v1/commons/resources", {"q": "commune", "page_size": size})
+        assert len(data.json()["items"]) == min(size, data.json()["count"])
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
