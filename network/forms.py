@@ -33,6 +33,7 @@ from network.models import (
     ContactLog,
     MembershipStatus,
 )
+from network.segments import Segment
 from network.selectors import MAX_DAYS, DirectoryFilters
 from territories.models import Commune, Territory
 from territories.themes import Theme
@@ -509,3 +510,54 @@ class CharterForm(forms.ModelForm):
         model = Charter
         fields = ["title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}
+
+
+class SegmentForm(forms.Form):
+    """Who a newsletter or an invitation goes to (network/segments.py):
+    checkboxes, nothing ticked in a group means « no condition »."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Types d'acteurs"),
+        required=False,
+        choices=ActorKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Thèmes"),
+        required=False,
+        choices=Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    communes = forms.MultipleChoiceField(
+        label=_("Communes"), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    statuses = forms.MultipleChoiceField(
+        label=_("Adhésion"),
+        required=False,
+        choices=MembershipStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    trained = forms.ChoiceField(
+        label=_("Formation des acteurs relais"),
+        required=False,
+        choices=[("", _("Peu importe")), ("oui", _("Formés")), ("non", _("Pas encore formés"))],
+    )
+    council = forms.ChoiceField(
+        label=_("Conseils des acteurs"),
+        required=False,
+        choices=[
+            ("", _("Peu importe")),
+            ("present", _("Venus à au moins un conseil")),
+            ("absent", _("Jamais venus à un conseil")),
+        ],
+    )
+
+    def __init__(self, *args: Any, communes: list[Commune], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.MultipleChoiceField, self.fields["communes"])
+        field.choices = [(c.pk, c.name) for c in communes]
+
+    def segment(self) -> Segment:
+        """The valid part of the segment."""
+        self.is_valid()
+        return Segment.from_dict(getattr(self, "cleaned_data", {}))

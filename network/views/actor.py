@@ -15,7 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from network import services
+from network import meetings, services
 from network.forms import ActorForm, ContactForm, ContactLogForm, MembershipAction, MembershipForm
 from network.models import Actor, Contact
 from network.rules import represented_actor_ids
@@ -69,6 +69,7 @@ def _detail_context(
     if can_view_people:
         context.update(journal_context(actor, log_form))
         context["contacts"] = actor.contacts.select_related("user")
+        context["actor_meetings"] = meetings.actor_meetings(actor)
     return context
 
 
