@@ -14,6 +14,7 @@ from api import (
     events,
     measures,
     network,
+    network_campaigns,
     pledges,
     questionnaires,
     registrations,
@@ -42,6 +43,7 @@ api.add_router("/", questionnaires.router)
 api.add_router("/", events.router)
 api.add_router("/", pledges.router)
 api.add_router("/", network.router)
+api.add_router("/", network_campaigns.router)
 api.add_router("/", commons.router)
 
 

@@ -8,11 +8,12 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.mail import register_scope
-        from network import meetings, rgpd
+        from network import meetings, newsletters, rgpd
         from network.tasks import DIGEST_SCOPE
 
         rgpd.register()
         meetings.register_scopes()
+        newsletters.register_scopes()
         register_scope(
             DIGEST_SCOPE,
             lambda scope: str(

@@ -5,6 +5,7 @@ services write."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, cast
 
 from django import forms
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CommuneField
+from commons.models import Resource
 from network import services
 from network.dedup import find_contact
 from network.identifiers import (
@@ -561,3 +563,34 @@ class SegmentForm(forms.Form):
         """The valid part of the segment."""
         self.is_valid()
         return Segment.from_dict(getattr(self, "cleaned_data", {}))
+
+
+SHEET_ADDRESS = re.compile(r"(?:^|/)commun/r/(?P<slug>[-\w]+)/?(?:[?#].*)?$")
+
+
+class PracticeSheetForm(forms.Form):
+    """Link one of the commons' sheets to an actor, by its address (or the
+    short address at its end)."""
+
+    address = forms.CharField(
+        label=_("Adresse de la fiche dans le commun"),
+        max_length=300,
+        help_text=_(
+            "Copiez l'adresse de la page de la fiche, par exemple "
+            "https://elan.example.org/commun/r/compostage-partage/."
+        ),
+    )
+
+    def clean_address(self) -> Resource:
+        text = self.cleaned_data["address"].strip()
+        found = SHEET_ADDRESS.search(text)
+        slug = found.group("slug") if found else text.strip("/")
+        resource = Resource.objects.published().filter(slug=slug).first() if slug else None
+        if resource is None:
+            raise forms.ValidationError(
+                _(
+                    "Aucune fiche publiée du commun n'a cette adresse : ouvrez la fiche dans "
+                    "le commun et copiez l'adresse de sa page."
+                )
+            )
+        return resource

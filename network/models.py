@@ -168,6 +168,14 @@ class Actor(models.Model):
         blank=True,
         help_text=_("Adresse de la fiche d'expérience de cet acteur, s'il en a écrit une."),
     )
+    # The good-practice sheets this actor wrote, as resources of the commons
+    # (no second document store): what the dashboard counts as « fiches ».
+    practice_sheets = models.ManyToManyField(
+        "commons.Resource",
+        verbose_name=_("fiches du commun"),
+        blank=True,
+        related_name="network_actors",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

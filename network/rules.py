@@ -86,3 +86,5 @@ rules.add_perm("network.view_people", manages)
 rules.add_perm("network.edit_actor", manages | represents_actor)
 # The page of the actors a user represents, whatever the territory.
 rules.add_perm("network.view_my_actors", rules.is_authenticated)
+# Campaign weeks: an actor's contacts declare its actions. Object: the actor.
+rules.add_perm("network.declare_action", manages | represents_actor)

@@ -838,3 +838,39 @@ def charter_publish(*, territory: Territory, title: str, body: str, user: User |
     charter.full_clean(exclude=["territory"])
     charter.save()
     return charter
+
+
+# Good-practice sheets: resources of the commons linked to the actor
+
+
+def _sheet_titles(actor: Actor) -> str:
+    return ", ".join(actor.practice_sheets.order_by("title").values_list("title", flat=True))
+
+
+@transaction.atomic
+def actor_sheets_change(
+    *, actor: Actor, user: User, add: Any = None, remove: Any = None
+) -> ActorChange | None:
+    """Link (`add`) or unlink (`remove`) a commons resource as one of the
+    actor's good-practice sheets; logged in the entry's changes, and the
+    organisers told when one of the actor's contacts did it."""
+    actor = Actor.objects.select_for_update(of=("self",)).get(pk=actor.pk)
+    before = _sheet_titles(actor)
+    if add is not None:
+        actor.practice_sheets.add(add)
+    if remove is not None:
+        actor.practice_sheets.remove(remove)
+    after = _sheet_titles(actor)
+    if before == after:
+        return None
+    by_contact = not user.has_perm("network.manage", actor)
+    change = ActorChange.objects.create(
+        actor=actor,
+        kind=ChangeKind.EDITED,
+        by_contact=by_contact,
+        changed_by=user,
+        diff={"practice_sheets": [before, after]},
+    )
+    if by_contact:
+        tasks.notify_change(change)
+    return change

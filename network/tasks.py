@@ -193,3 +193,21 @@ def send_overdue_digest(*, days: int = OVERDUE_DAYS, today: str | None = None) -
             scope=DIGEST_SCOPE,
         )
     return sent
+
+
+# Newsletters (network/newsletters.py)
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=5)
+def send_newsletter(self: Any, newsletter_id: int) -> int:
+    """Queue a letter's messages once its sending is decided. Run twice, it
+    sends nothing twice (one outbox key per address); a database error is
+    retried, with the letter still « en cours d'envoi »."""
+    from django.db import DatabaseError
+
+    from network import newsletters
+
+    try:
+        return newsletters.newsletter_deliver(newsletter_id=newsletter_id)
+    except DatabaseError as error:
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error

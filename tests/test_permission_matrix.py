@@ -32,6 +32,7 @@ OUR_NAMESPACES = {
     "pledges",
     "network",
     "commons",
+    "reports",
     "mail",
 }
 
@@ -88,7 +89,7 @@ def test_status(url_name: str, role: str, client, db) -> None:  # type: ignore[n
     if user is not None:
         client.force_login(user)
     url = reverse(url_name, kwargs=spec.kwargs(world))
-    response = client.post(url, spec.data) if spec.method == "POST" else client.get(url)
+    response = client.post(url, spec.data) if spec.method == "POST" else client.get(url, spec.data)
     expected = spec.expected[role]
     assert response.status_code == expected, (
         f"{spec.method} {url} en tant que {role} : {response.status_code} au lieu de {expected}"

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from network import meetings, services
-from network.forms import ActorForm, ContactForm, ContactLogForm, MembershipAction, MembershipForm
+from network.forms import (
+    ActorForm,
+    ContactForm,
+    ContactLogForm,
+    MembershipAction,
+    MembershipForm,
+    PracticeSheetForm,
+)
 from network.models import Actor, Contact
 from network.rules import represented_actor_ids
 from network.views import PREFIX, actor_from_url, contact_from_url, user_of
@@ -49,7 +56,10 @@ def journal_context(actor: Actor, form: ContactLogForm | None = None) -> dict[st
 
 
 def _detail_context(
-    request: HttpRequest, actor: Actor, log_form: ContactLogForm | None = None
+    request: HttpRequest,
+    actor: Actor,
+    log_form: ContactLogForm | None = None,
+    sheet_form: PracticeSheetForm | None = None,
 ) -> dict[str, Any]:
     user = request.user
     can_view_people = user.has_perm("network.view_people", actor)
@@ -65,6 +75,8 @@ def _detail_context(
         "last_contact_on": actor.contact_logs.order_by("-happened_on")
         .values_list("happened_on", flat=True)
         .first(),
+        "sheets": list(actor.practice_sheets.order_by("title")),
+        "sheet_form": sheet_form or PracticeSheetForm(),
     }
     if can_view_people:
         context.update(journal_context(actor, log_form))
@@ -110,6 +122,32 @@ def actor_confirm(request: HttpRequest, actor: Actor) -> HttpResponse:
     services.actor_confirm(actor=actor, user=user_of(request))
     messages.success(request, _("Merci : la fiche est confirmée à jour."))
     return redirect(_detail_url(actor))
+
+
+@require_POST
+@permission_required(EDIT, actor_from_url, visible=SEE)
+def actor_sheets(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Link a good-practice sheet of the commons (form), or unlink one
+    (``retirer`` = its id)."""
+    removed = request.POST.get("retirer", "")
+    if removed:
+        sheet = actor.practice_sheets.filter(pk=removed).first() if removed.isdigit() else None
+        if sheet is None:
+            messages.error(request, _("Cette fiche n'est pas rattachée à cet acteur."))
+        else:
+            services.actor_sheets_change(actor=actor, user=user_of(request), remove=sheet)
+            messages.success(request, _("La fiche « %(title)s » est retirée.") % {"title": sheet})
+        return redirect(_detail_url(actor, "fiches"))
+    form = PracticeSheetForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, actor, sheet_form=form)
+        return TemplateResponse(request, "network/manage/actor_detail.html", context, status=400)
+    sheet = form.cleaned_data["address"]
+    if services.actor_sheets_change(actor=actor, user=user_of(request), add=sheet):
+        messages.success(request, _("La fiche « %(title)s » est rattachée.") % {"title": sheet})
+    else:
+        messages.info(request, _("Cette fiche était déjà rattachée."))
+    return redirect(_detail_url(actor, "fiches"))
 
 
 @require_POST
@@ -251,6 +289,7 @@ urlpatterns: list[URLPattern] = [
     path(PREFIX + "acteurs/<int:pk>/", actor_detail, name="actor_detail"),
     path(PREFIX + "acteurs/<int:pk>/modifier/", actor_edit, name="actor_edit"),
     path(PREFIX + "acteurs/<int:pk>/confirmer/", actor_confirm, name="actor_confirm"),
+    path(PREFIX + "acteurs/<int:pk>/fiches/", actor_sheets, name="actor_sheets"),
     path(PREFIX + "acteurs/<int:pk>/echanges/", contact_log_add, name="contact_log_add"),
     path(PREFIX + "acteurs/<int:pk>/adhesion/", membership_edit, name="membership_edit"),
     path(PREFIX + "acteurs/<int:pk>/contacts/nouveau/", contact_create, name="contact_create"),

@@ -68,6 +68,10 @@ MATRIX = {
     "network:actor_confirm": Spec(
         statuses(403, anonymous=302, organiser=302, admin=302), listed_actor, method="POST"
     ),
+    # No address: the form comes back with its error.
+    "network:actor_sheets": Spec(
+        statuses(403, anonymous=302, organiser=400, admin=400), listed_actor, method="POST"
+    ),
     # An empty entry: the organiser gets the form back with its errors.
     "network:contact_log_add": Spec(
         statuses(403, anonymous=302, organiser=400, admin=400), listed_actor, method="POST"
