@@ -1,9 +1,13 @@
 """What the network holds about a person, for the RGPD export and erasure
 (accounts/rgpd.py): the contact cards that bear their account or one of its
 verified e-mail addresses, and the « rejoindre le réseau » requests they
-sent. Erasure removes the cards (the contact log keeps its entries, without
+sent, and the newsletters they wrote or sent (an organiser's authorship).
+Erasure removes the cards (the contact log keeps its entries, without
 the person) and blanks the requests' personal fields; the actors, their
-memberships and the figures stay."""
+memberships and the figures stay. A newsletter holds no recipient's data:
+what each one got is in the outbox, their consents and unsubscribing in
+accounts (exported and erased there); a letter keeps its author's link to
+the anonymised account."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from accounts.rgpd import Row, register_eraser, register_section
-from network.models import Contact, JoinRequest
+from network.models import Contact, JoinRequest, Newsletter
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -80,6 +84,26 @@ def export_requests(user: User) -> list[Row]:
     ]
 
 
+def export_newsletters(user: User) -> list[Row]:
+    letters = (
+        Newsletter.objects.filter(Q(created_by=user) | Q(sent_by=user))
+        .select_related("territory")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "territoire": n.territory.name,
+            "objet": n.subject,
+            "etat": n.get_status_display(),
+            "redigee_par_moi": n.created_by_id == user.pk,
+            "envoyee_par_moi": n.sent_by_id == user.pk,
+            "creee_le": n.created_at,
+            "envoyee_le": n.sent_at,
+        }
+        for n in letters
+    ]
+
+
 @transaction.atomic
 def erase(user: User) -> None:
     Contact.objects.filter(pk__in=_contacts(user).values("pk")).delete()
@@ -91,4 +115,5 @@ def erase(user: User) -> None:
 def register() -> None:
     register_section("reseau_contacts", export_contacts)
     register_section("reseau_demandes_adhesion", export_requests)
+    register_section("reseau_lettres", export_newsletters)
     register_eraser(erase)

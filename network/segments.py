@@ -59,21 +59,29 @@ class Segment:
     def from_dict(cls, data: dict[str, Any] | None) -> Segment:
         """A stored or posted segment; unknown values are dropped (a theme
         removed from the list since must not break an old newsletter)."""
-        data = data or {}
+        # A JSON field edited by hand (the admin) may hold anything.
+        data = data if isinstance(data, dict) else {}
+
+        def values_of(name: str) -> list[Any]:
+            values = data.get(name) or []
+            return list(values) if isinstance(values, list | tuple) else [values]
 
         def pick(name: str, allowed: set[str]) -> tuple[str, ...]:
-            values = data.get(name) or []
-            if isinstance(values, str):
-                values = [values]
-            return tuple(sorted({str(v) for v in values if str(v) in allowed}))
+            return tuple(sorted({str(v) for v in values_of(name) if str(v) in allowed}))
 
-        communes = data.get("communes") or []
-        if isinstance(communes, str):
-            communes = [communes]
+        communes = values_of("communes")
         return cls(
             kinds=pick("kinds", set(ActorKind.values)),
             themes=pick("themes", set(Theme.values)),
-            communes=tuple(sorted({str(c).strip() for c in communes if str(c).strip()})),
+            communes=tuple(
+                sorted(
+                    {
+                        str(c).strip()
+                        for c in communes
+                        if isinstance(c, str | int) and str(c).strip()
+                    }
+                )
+            ),
             statuses=pick("statuses", set(MembershipStatus.values)),
             trained=str(data.get("trained")) if data.get("trained") in (YES, NO) else "",
             council=str(data.get("council")) if data.get("council") in (PRESENT, ABSENT) else "",
