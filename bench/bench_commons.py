@@ -44,23 +44,22 @@ status and that the resource page's query count does not grow.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import random
 import re
-import secrets
 import statistics
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.benchkit import pct, progress, say, setup, table, timed  # noqa: E402
+
 DEFAULT_DATABASE = ROOT / "var" / "bench" / "commons.sqlite3"
 PREFIX = "banc-"
 BIG, SMALL, LONG = "banc-grande", "banc-petite", "banc-longue"
@@ -125,71 +124,9 @@ QUERIES_MANY = [
 ]  # fmt: skip
 
 
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-# --- setting up -----------------------------------------------------------------------
-
-
-def _recreate_postgres(url: str) -> None:
-    """Drop and create the benchmark's own database (its name starts with elan_bench)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("elan_bench"):
-        raise SystemExit(
-            f"Base « {name} » refusée : le banc ne recrée qu'une base dont le nom commence "
-            "par elan_bench (ou relancez avec --reuse)."
-        )
-    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def _setup(database_url: str | None, reuse: bool) -> bool:
-    """Point Django at the bench's database, migrate; True if --reuse finds the data."""
-    if database_url and database_url.startswith(("postgres://", "postgresql://")):
-        if not reuse:
-            _recreate_postgres(database_url)
-        os.environ["ELAN_DATABASE_URL"] = database_url
-    elif database_url:
-        raise SystemExit("--database-url : PostgreSQL seulement (SQLite : sans option).")
-    else:
-        DEFAULT_DATABASE.parent.mkdir(parents=True, exist_ok=True)
-        if not reuse:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{DEFAULT_DATABASE}{suffix}").unlink(missing_ok=True)
-        os.environ["ELAN_DATABASE_URL"] = f"sqlite:///{DEFAULT_DATABASE}"
-    # As in production: no debug, so no query log nor debug templates.
-    for key, value in {
-        "DJANGO_SETTINGS_MODULE": "elan.settings",
-        "ELAN_DEBUG": "0",
-        "ELAN_SECRET_KEY": secrets.token_urlsafe(50),
-        "ELAN_SITE_URL": "http://127.0.0.1:8000",
-        "ELAN_ALLOWED_HOSTS": "testserver,127.0.0.1",
-        "ELAN_SSL_REDIRECT": "0",
-        "ELAN_SECURE_COOKIES": "0",
-        "ELAN_HSTS_SECONDS": "0",
-        "ELAN_EMAIL_URL": "locmem://",
-        "ELAN_LOG_LEVEL": "WARNING",
-    }.items():
-        os.environ.setdefault(key, value)
-    import django
-
-    django.setup()
-    # WeasyPrint warns about every screen-only CSS rule it skips; the 2,000-character
-    # search is a 400 on purpose; collectstatic is not needed in process.
-    for name in ("weasyprint", "fontTools", "django.request"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", message="No directory at")
-    from django.core.management import call_command
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    say(f"Migrations : {time.perf_counter() - started:.1f} s")
+    """The bench's database, migrated; True if --reuse finds the data."""
+    setup(database_url, reuse, DEFAULT_DATABASE)
     from commons.models import Resource
 
     return reuse and Resource.objects.filter(slug=BIG).exists()
@@ -221,10 +158,6 @@ class Writer:
             out.append(sentence[0].capitalize() + " " + " ".join(sentence[1:]) + ".")
             start += size
         return " ".join(out)
-
-
-def _progress(label: str, done: int, total: int, started: float) -> None:
-    say(f"  {label} : {done:>7} / {total} ({time.perf_counter() - started:5.1f} s)")
 
 
 def _build(resources: int, revisions: int, comments: int, feedback: int) -> None:
@@ -329,7 +262,7 @@ def _build(resources: int, revisions: int, comments: int, feedback: int) -> None
             bodies[slug] = (body.split(". "), snapshot)
         with transaction.atomic():
             Resource.objects.bulk_create(rows, batch_size=1000)
-        _progress("ressources", min(start + 1000, resources), resources, started)
+        progress("ressources", min(start + 1000, resources), resources, started)
     ids = dict(Resource.objects.filter(slug__startswith=PREFIX).values_list("slug", "pk"))
 
     # Revisions: the sheet grew sentence by sentence; the last one is the resource's text.
@@ -356,7 +289,7 @@ def _build(resources: int, revisions: int, comments: int, feedback: int) -> None
             Revision.objects.bulk_create(rows, batch_size=1000)
         done = min(start + per_batch, len(slugs)) * revisions
         if done % 20000 < per_batch * revisions or done == len(slugs) * revisions:
-            _progress("versions", done, len(slugs) * revisions, started)
+            progress("versions", done, len(slugs) * revisions, started)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE commons_resource SET current_revision_id = ("
@@ -391,7 +324,7 @@ def _build(resources: int, revisions: int, comments: int, feedback: int) -> None
             Comment.objects.bulk_create(rows, batch_size=5000)
         done += len(rows)
         if done % 50000 < len(rows) or done == total:
-            _progress("commentaires", done, total, started)
+            progress("commentaires", done, total, started)
     started = time.perf_counter()
     rows = [
         Feedback(
@@ -409,7 +342,7 @@ def _build(resources: int, revisions: int, comments: int, feedback: int) -> None
     ]
     with transaction.atomic():
         Feedback.objects.bulk_create(rows, batch_size=5000)
-    _progress("retours d'expérience", len(rows), len(rows), started)
+    progress("retours d'expérience", len(rows), len(rows), started)
     del rows
 
     # The search index, as the services write it; then the planner's statistics.
@@ -418,7 +351,7 @@ def _build(resources: int, revisions: int, comments: int, feedback: int) -> None
         with transaction.atomic():
             index_resources(pks[start : start + 1000], connection)
         if (start // 1000) % 2 == 1 or start + 1000 >= len(pks):
-            _progress("index de recherche", min(start + 1000, len(pks)), len(pks), started)
+            progress("index de recherche", min(start + 1000, len(pks)), len(pks), started)
     _special(writer, authors, territories)
     # What autovacuum does a minute after such a load: without it the GIN index
     # keeps its pending list and the planner counts the dead rows of the updates.
@@ -507,30 +440,6 @@ def _special(writer: Writer, authors: list[Any], territories: list[Any]) -> None
 # --- measures -------------------------------------------------------------------------
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _timed(call: Callable[[], Any]) -> tuple[Any, float, int]:
-    """(result, ms, queries) of one call."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        result = call()
-        elapsed = (time.perf_counter() - started) * 1000
-    return result, elapsed, len(queries)
-
-
-def _table(head: list[str], rows: list[list[Any]]) -> None:
-    say("| " + " | ".join(head) + " |")
-    say("|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|")
-    for row in rows:
-        say("| " + " | ".join(str(c) for c in row) + " |")
-
-
 def _search_cases() -> list[tuple[str, str, list[dict[str, str]]]]:
     """(label, URL, parameter sets) of each search case."""
     from commons.models import Axis
@@ -584,7 +493,7 @@ def _search(count: int) -> list[float]:
         for i in range(count + 2):
             query = params[i % len(params)]
             target = f"{url}?{urlencode(query)}"
-            response, elapsed, n = _timed(partial(client.get, target))
+            response, elapsed, n = timed(partial(client.get, target))
             assert response.status_code == 200, (target, response.status_code)
             if i < 2:
                 continue  # warm-up
@@ -599,21 +508,21 @@ def _search(count: int) -> list[float]:
             [
                 label,
                 count,
-                f"{_pct(timings, 0.5):.1f}",
-                f"{_pct(timings, 0.95):.1f}",
+                f"{pct(timings, 0.5):.1f}",
+                f"{pct(timings, 0.95):.1f}",
                 f"{max(timings):.1f}",
                 f"{statistics.mean(found):.0f}",
                 f"{min(queries)}–{max(queries)}" if min(queries) != max(queries) else queries[0],
             ]
         )
     say("\nRecherche (page complète : résultats, 6 facettes avec leurs nombres, extraits, HTML)")
-    _table(["cas", "requêtes", "p50 ms", "p95 ms", "max ms", "résultats (moy.)", "SQL"], rows)
+    table(["cas", "requêtes", "p50 ms", "p95 ms", "max ms", "résultats (moy.)", "SQL"], rows)
     say(
-        f"Toutes les recherches ({len(every)}) : p50 {_pct(every, 0.5):.1f} ms, "
-        f"p95 {_pct(every, 0.95):.1f} ms"
+        f"Toutes les recherches ({len(every)}) : p50 {pct(every, 0.5):.1f} ms, "
+        f"p95 {pct(every, 0.95):.1f} ms"
     )
     long_query = "compostage " * 182  # 2,002 characters
-    response, elapsed, n = _timed(lambda: client.get("/commun/recherche/", {"q": long_query}))
+    response, elapsed, n = timed(lambda: client.get("/commun/recherche/", {"q": long_query}))
     assert response.status_code == 400, response.status_code
     say(f"Recherche de 2 000 caractères : {response.status_code} en {elapsed:.1f} ms, {n} SQL")
     return every
@@ -632,7 +541,7 @@ def _page(repeat: int = 10) -> None:
         client.get(url)
         timings, queries = [], []
         for _ in range(repeat):
-            response, elapsed, n = _timed(partial(client.get, url))
+            response, elapsed, n = timed(partial(client.get, url))
             assert response.status_code == 200, response.status_code
             timings.append(elapsed)
             queries.append(n)
@@ -649,7 +558,7 @@ def _page(repeat: int = 10) -> None:
             ]
         )
     say(f"\nPage d'une ressource (médiane de {repeat})")
-    _table(["ressource", "versions", "commentaires", "retours", "SQL", "ms", "HTML"], rows)
+    table(["ressource", "versions", "commentaires", "retours", "SQL", "ms", "HTML"], rows)
     assert counts[0] == counts[1], f"Le nombre de requêtes grandit : {counts}"
     say(f"Nombre de requêtes constant : {counts[0]} = {counts[1]}")
 
@@ -665,7 +574,7 @@ def _diff() -> None:
     words = len(old.data["body"].split())
     timings = []
     for _ in range(5):
-        result, elapsed, _n = _timed(lambda: diff.changes(old.data, new.data))
+        result, elapsed, _n = timed(lambda: diff.changes(old.data, new.data))
         timings.append(elapsed)
     segments = sum(len(c.segments) for c in result)
     client = Client()
@@ -673,7 +582,7 @@ def _diff() -> None:
     client.get(url)
     pages = []
     for _ in range(5):
-        response, elapsed, n = _timed(lambda: client.get(url))
+        response, elapsed, n = timed(lambda: client.get(url))
         assert response.status_code == 200, response.status_code
         pages.append(elapsed)
     say(
@@ -708,7 +617,7 @@ def _pdf() -> None:
         client.get(url)  # fonts and styles loaded once
         timings = []
         for _ in range(3):
-            response, elapsed, n = _timed(partial(client.get, url))
+            response, elapsed, n = timed(partial(client.get, url))
             assert response.status_code == 200, (url, response.status_code)
             assert response.content.startswith(b"%PDF"), url
             timings.append(elapsed / 1000)
@@ -722,7 +631,7 @@ def _pdf() -> None:
                 n,
             ]
         )
-    _table(["ressource", "s", "pages", "taille", "SQL"], rows)
+    table(["ressource", "s", "pages", "taille", "SQL"], rows)
 
 
 def _dump() -> None:
@@ -748,9 +657,9 @@ def _dump() -> None:
                 size += len(chunk)
             return response.status_code, size
 
-        (_status, size), elapsed, n = _timed(read)
+        (_status, size), elapsed, n = timed(read)
         rows.append([label, f"{elapsed / 1000:.1f}", f"{size / 1024 / 1024:.1f} Mio", n])
-    _table(["format", "s", "taille", "SQL"], rows)
+    table(["format", "s", "taille", "SQL"], rows)
 
 
 def main() -> None:

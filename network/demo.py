@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from network import demo_activity
 from network.identifiers import luhn_valid, normalise_actor_name
 from network.models import (
     Actor,
@@ -241,6 +242,7 @@ def seed(ctx: Any) -> None:
         _actor(ctx, territory, plan, n, start=start, today=today, charters=charters, rng=rng)
     _acteur_account(ctx, territory)
     _requests(ctx, territory, charters[-1], today)
+    demo_activity.seed(ctx)
 
 
 def _charters(ctx: Any, territory: Territory, start: dt.date) -> list[Charter]:

@@ -67,3 +67,36 @@ def test_the_demo_network_grows_over_three_years_and_is_idempotent() -> None:
     before = _counts()
     call_command("seed_demo", verbosity=0)
     assert _counts() == before
+
+
+def test_the_demo_dashboard_shows_growth_councils_training_and_two_serd_editions() -> None:
+    from network import indicators
+    from network.models import CampaignAction, Invitation
+    from territories.models import Territory
+
+    call_command("seed_demo", verbosity=0)
+    territory = Territory.objects.get(slug="val-de-drome")
+    board = indicators.dashboard(territory)
+    totals = [row.total for row in board.members]
+    assert len(totals) >= 3
+    assert totals[0] < totals[-2] <= totals[-1] + 3
+    held = [row for row in board.activity if row.councils]
+    assert len(held) >= 2
+    for row in held:
+        assert row.invited > row.present > 0
+        assert row.excused > 0
+    assert board.training.trained_actors >= 12
+    assert len(board.training.modules) == 5
+    assert 60 <= (board.training.acting_percent or 0) <= 85
+    serd = [e for e in board.editions if e.current.week.title.startswith("SERD")]
+    assert len(serd) == 2
+    latest, first = serd
+    assert latest.previous is not None
+    assert latest.previous.week == first.current.week
+    assert latest.current.distinct_actions > first.current.distinct_actions
+    assert latest.current.actions > latest.current.distinct_actions  # repeated actions
+    assert latest.current.valued_expenses > 0
+    assert sum(row.sheets for row in board.activity) == 6
+    before = (Invitation.objects.count(), CampaignAction.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (Invitation.objects.count(), CampaignAction.objects.count()) == before
