@@ -146,6 +146,13 @@ def _identifier_errors(actor: Actor) -> dict[str, list[str]]:
     return errors
 
 
+def identifier_errors(actor: Actor) -> dict[str, list[str]]:
+    """The entry's own rules on its identifiers (SIRET, RNA, local register,
+    postal code, a commune's commune, a logo's description), without the
+    uniqueness ones: for the import's dry run, which finds duplicates itself."""
+    return _identifier_errors(actor)
+
+
 def _taken(actor: Actor, message: str, **lookup: Any) -> str | None:
     others = Actor.objects.filter(territory_id=actor.territory_id, **lookup)
     if actor.pk:

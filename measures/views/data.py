@@ -5,13 +5,7 @@ session, so the organiser never uploads it twice."""
 
 from __future__ import annotations
 
-import secrets
-import time
-from pathlib import Path
-from typing import Any
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -23,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from challenges.models import Challenge, Theme
 from challenges.views import challenge_from_url
+from elan.tabular.forms import TableFileField
+from elan.tabular.pending import PendingUploads
 from measures import imports
 from measures.imports import DataKind, ImportRejected, ImportReport
 from measures.models import WasteFlow
@@ -32,8 +28,6 @@ VIEW = "challenges.view_challenge"
 IMPORT = "measures.import_data"
 EXPORT = "measures.export_data"
 SESSION_KEY = "measures_imports"
-STALE_AFTER = 24 * 3600
-UPLOAD_DIR = "imports"
 
 
 class ImportForm(forms.Form):
@@ -45,31 +39,7 @@ class ImportForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    file = forms.FileField(
-        label=gettext_lazy("Fichier CSV, XLSX ou ODS"),
-        help_text=gettext_lazy(
-            "Un classeur LibreOffice Calc (.ods), Excel (.xlsx) ou un fichier CSV, 10 Mo au plus. "
-            "La première ligne donne le nom des colonnes ; seule la première feuille est lue."
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".csv,.xlsx,.ods,text/csv,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
-                "application/vnd.oasis.opendocument.spreadsheet"
-            }
-        ),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not name.endswith((".csv", ".xlsx", ".ods", ".txt")):
-            raise forms.ValidationError(
-                _("Choisissez un fichier .csv ou .xlsx, ou un classeur LibreOffice .ods.")
-            )
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("Le fichier dépasse 10 Mo : découpez-le."))
-        return upload
+    file = TableFileField()
 
 
 def _kinds(challenge: Challenge) -> list[str]:
@@ -81,37 +51,7 @@ def _kinds(challenge: Challenge) -> list[str]:
     return kinds
 
 
-def _upload_dir() -> Path:
-    directory = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def _clean_stale(directory: Path) -> None:
-    limit = time.time() - STALE_AFTER
-    for old in directory.glob("*.upload"):
-        try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except OSError:
-            continue
-
-
-def _pending(request: HttpRequest, challenge: Challenge, token: str) -> dict[str, Any] | None:
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if not entry or entry.get("challenge") != challenge.pk:
-        return None
-    if not (_upload_dir() / entry["file"]).exists():
-        return None
-    return dict(entry)
-
-
-def _forget(request: HttpRequest, token: str) -> None:
-    pending = request.session.get(SESSION_KEY, {})
-    entry = pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
-    if entry:
-        (_upload_dir() / entry["file"]).unlink(missing_ok=True)
+UPLOADS = PendingUploads(SESSION_KEY)
 
 
 def _render(
@@ -161,18 +101,7 @@ def data_import(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     if not report.ok:
         # Nothing to keep: the organiser corrects the file and sends it again.
         return _render(request, challenge, form, report=report, filename=upload.name, status=400)
-    directory = _upload_dir()
-    _clean_stale(directory)
-    token = secrets.token_urlsafe(16)
-    (directory / f"{token}.upload").write_bytes(data)
-    pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {
-        "challenge": challenge.pk,
-        "kind": kind.value,
-        "file": f"{token}.upload",
-        "name": upload.name[:200],
-    }
-    request.session[SESSION_KEY] = pending
+    token = UPLOADS.keep(request, data, name=upload.name, challenge=challenge.pk, kind=kind.value)
     return _render(
         request,
         challenge,
@@ -184,7 +113,7 @@ def data_import(request: HttpRequest, challenge: Challenge) -> HttpResponse:
 
 
 def _confirm(request: HttpRequest, challenge: Challenge, token: str) -> HttpResponse:
-    entry = _pending(request, challenge, token)
+    entry = UPLOADS.get(request, token, challenge=challenge.pk)
     form = ImportForm(initial={"kind": (_kinds(challenge) or [DataKind.READINGS.value])[0]})
     if entry is None:
         messages.error(
@@ -194,14 +123,13 @@ def _confirm(request: HttpRequest, challenge: Challenge, token: str) -> HttpResp
             ),
         )
         return _render(request, challenge, form, status=400)
-    data = (_upload_dir() / entry["file"]).read_bytes()
     user = request.user if request.user.is_authenticated else None
     try:
         report = imports.data_import(
             challenge=challenge,
-            kind=entry["kind"],
-            data=data,
-            filename=entry["name"],
+            kind=entry.meta["kind"],
+            data=entry.data,
+            filename=entry.name,
             user=user,  # type: ignore[arg-type]
         )
     except ImportRejected as rejected:
@@ -211,10 +139,10 @@ def _confirm(request: HttpRequest, challenge: Challenge, token: str) -> HttpResp
             challenge,
             form,
             report=rejected.report,
-            filename=entry["name"],
+            filename=entry.name,
             status=400,
         )
-    _forget(request, token)
+    UPLOADS.forget(request, token)
     present = report.present_count
     messages.success(
         request,

@@ -58,6 +58,9 @@ MATRIX = {
     "network:manage": Spec(READERS, territory),
     "network:overdue": Spec(READERS, territory),
     "network:actor_create": Spec(ORGANISER, territory),
+    # The directory's file holds people's data: organisers only.
+    "network:actor_import": Spec(ORGANISER, territory),
+    "network:actor_export": Spec(ORGANISER, territory),
     "network:members_by_right": Spec(ORGANISER, territory),
     "network:changes": Spec(ORGANISER, territory),
     "network:charter": Spec(ORGANISER, territory),
