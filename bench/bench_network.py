@@ -16,7 +16,7 @@ ELAN_DEBUG=0), for the big and the small territory, it prints p50 / p95 and
 the query count of: the overdue list, the organiser directory (no filter;
 type + theme + commune; « à recontacter »; a name search), the public
 directory with filters, the dashboard of indicators, and one of its CSV
-downloads. The query counts of the two territories are compared (the tests
+downloads; then the import dry run of a 5,000-row XLSX. The query counts of the two territories are compared (the tests
 assert that they do not grow with data; here it is visible at 250 times the
 size). A benchmark: figures; it asserts only the expected statuses.
 """
@@ -344,6 +344,35 @@ def _measure(territory: Any, repeat: int) -> dict[str, tuple[float, float, int]]
     return figures
 
 
+def _import_dry_run(territory: Any, rows: int = 5000) -> None:
+    """The dry run of a 5,000-row XLSX against the big directory: half the
+    rows are actors already there (found as duplicates or « déjà
+    présent »), half are new."""
+    from elan.tabular import table_bytes
+    from network import importing
+    from network.models import Actor
+
+    known = list(
+        Actor.objects.filter(territory=territory).values_list("name", "commune_id")[: rows // 2]
+    )
+    body = [[name, "Association", commune or "", "", ""] for name, commune in known]
+    body += [
+        [f"Nouvel acteur {i}", "Association", "", f"nouveau{i}@example.org", "Ana"]
+        for i in range(rows - len(body))
+    ]
+    header = ["Nom", "Type", "Commune", "E-mail du contact", "Prénom du contact"]
+    data = table_bytes(header, body, "xlsx")
+    report, ms, queries = timed(
+        lambda: importing.import_preview(territory=territory, data=data, filename="banc.xlsx")
+    )
+    say(
+        f"\nImport, vérification d'un XLSX de {rows:,} lignes ({len(data) / 1024:.0f} Kio) : "
+        f"{ms / 1000:.2f} s, {queries} requêtes ; {report.actor_count:,} nouveaux, "
+        f"{report.duplicate_count + report.present_count:,} déjà connus, "
+        f"{report.error_count} en erreur."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default="")
@@ -400,6 +429,7 @@ def main() -> None:
         ],
         rows,
     )
+    _import_dry_run(big)
     say(f"\nDurée totale : {time.perf_counter() - began:.0f} s")
 
 

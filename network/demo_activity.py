@@ -149,6 +149,7 @@ def _event(
     audience: str = Audience.INVITATION,
     description: str = "",
 ) -> tuple[Event, bool]:
+    crest = territory.communes.filter(pk="26108").first()
     event, created = Event.objects.get_or_create(
         territory=territory,
         title=title,
@@ -163,7 +164,10 @@ def _event(
             "ends_at": starts_at + dt.timedelta(hours=2, minutes=30),
             "place_name": place,
             "address": "Rue de la République, Crest",
-            "commune": territory.communes.filter(pk="26108").first(),
+            "commune": crest,
+            # The communauté de communes' room, near Crest's centre (the map).
+            "latitude": crest.latitude if crest else None,
+            "longitude": crest.longitude if crest else None,
             "status": EventStatus.PUBLISHED,
             "published_at": starts_at - dt.timedelta(days=30),
             "registration_open": audience == Audience.PUBLIC,

@@ -29,9 +29,17 @@ def _actor_id() -> str:
     return str(ActorFactory(territory=Territory.objects.get(slug="val-de-drome")).pk)
 
 
+def _week_id() -> str:
+    from territories.models import Territory
+    from tests.network.campaign_factories import CampaignWeekFactory
+
+    return str(CampaignWeekFactory(territory=Territory.objects.get(slug="val-de-drome")).pk)
+
+
 PATH_VALUES: dict[str, Callable[[], str]] = {
     "territory": lambda: "val-de-drome",
     "actor_id": _actor_id,
+    "week_id": _week_id,
 }
 
 HUGE = "99999999999999999999"
