@@ -47,7 +47,7 @@ test: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events pledges network commons api elan
+	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events pledges network commons reports api elan
 	$(VENV)/bin/pytest -n $${ELAN_TEST_WORKERS:-2} --dist loadfile -rs
 
 lint: $(VENV)/.dev
@@ -59,7 +59,7 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: $(VENV)/.dev
-	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events pledges network commons api elan
+	$(VENV)/bin/mypy accounts territories challenges measures questionnaires events pledges network commons reports api elan
 
 ## Production-like settings must pass Django's deployment checklist.
 check-deploy: $(VENV)/.base

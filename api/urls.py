@@ -18,6 +18,7 @@ from api import (
     pledges,
     questionnaires,
     registrations,
+    reports,
     results,
     teams,
 )
@@ -45,6 +46,7 @@ api.add_router("/", pledges.router)
 api.add_router("/", network.router)
 api.add_router("/", network_campaigns.router)
 api.add_router("/", commons.router)
+api.add_router("/", reports.router)
 
 
 # Pydantic words its refusals in English: the usual ones, said in French.

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "pledges",
     "network",
     "commons",
+    "reports",
     "api",
 ]
 

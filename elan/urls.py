@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("events.urls")),
     path("", include("pledges.urls")),
     path("", include("commons.urls")),
+    path("", include("reports.urls")),
     path("", include("network.urls")),
     path("compte/", include("accounts.urls")),
     path("", include("accounts.mail_urls")),

@@ -58,7 +58,17 @@ REQUIRED_FACTORS: tuple[tuple[str, str], ...] = (
     # (0007_default_factor_bases).
     (FactorKind.PCS_PER_PCI, "gaz"),
     (FactorKind.PCS_PER_PCI, "propane"),
+    # Equivalences of the final reports (0008_equivalence_factors); CO2 as car
+    # kilometres uses CO2_PER_KM « voiture ».
+    (FactorKind.EQUIVALENCE, "mois_electricite_foyer"),
+    (FactorKind.EQUIVALENCE, "bain"),
 )
+
+# Keys of the equivalence factors: kWh in a month of a household's
+# electricity (lighting, appliances: no heating, hot water nor cooking) and
+# m³ of water in a bath.
+MONTH_OF_ELECTRICITY_KEY = "mois_electricite_foyer"
+BATH_KEY = "bain"
 
 
 def current_factor_set(day: datetime.date | None = None) -> FactorSet:

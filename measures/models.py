@@ -328,6 +328,9 @@ class FactorKind(models.TextChoices):
     CO2_PER_KM = "co2_par_km", _("kgCO2e par km")
     TARIFF = "tarif", _("Tarif (€ par unité)")
     PCS_PER_PCI = "pcs_sur_pci", _("Rapport PCS/PCI (kWh PCS par kWh PCI)")
+    # What a figure amounts to in everyday terms (a month of a household's
+    # electricity, a bath), for the final reports (METHODOLOGY « Équivalences »).
+    EQUIVALENCE = "equivalence", _("Équivalence parlante")
 
 
 class EnergyBasis(models.TextChoices):

@@ -244,6 +244,7 @@ def challenge_results(request: HttpRequest, challenge: Challenge) -> HttpRespons
     context = _context(challenge, None)
     can_manage = request.user.has_perm(MANAGE, challenge)
     context["can_manage"] = can_manage
+    context["closed_phases"] = ("termine", "archive")
     if has_started(challenge):
         payload = challenge_payload(challenge)
         teams = sorted(
