@@ -39,10 +39,10 @@ def main() -> None:
     os.environ.setdefault("ELAN_MEDIA_ROOT", tempfile.mkdtemp(prefix="elan-bench-reports-"))
     benchkit.setup(args.database_url, args.reuse, ROOT / "var" / "bench" / "reports.sqlite3")
 
+    import bench_results
     from django.test import Client
     from pypdf import PdfReader
 
-    import bench_results
     from elan import pdf
     from measures.results import challenge_results
     from reports import services
@@ -60,7 +60,9 @@ def main() -> None:
         started = time.perf_counter()
         challenge, readings = bench_results._build(n, _zone, commune, territory)
         _extras(challenge)
-        say(f"\nN = {n} foyers, {readings:,} relevés : base construite en {time.perf_counter() - started:.1f} s")
+        say(
+            f"\nN = {n} foyers, {readings:,} relevés : base construite en {time.perf_counter() - started:.1f} s"
+        )
         payload, results_ms, _q = benchkit.timed(lambda c=challenge: challenge_results(c))
         energy = payload["energy"]
         say(
