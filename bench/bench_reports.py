@@ -83,7 +83,8 @@ def main() -> None:
         report.save(update_fields=["status"])
         done = services.generate(report.pk)
         total = time.perf_counter() - started
-        assert done is not None and done.status == ReportStatus.DONE, done and done.error
+        assert done is not None
+        assert done.status == ReportStatus.DONE, done.error
         pages = len(PdfReader(io.BytesIO(done.pdf.read())).pages)
         rows.append(
             [
