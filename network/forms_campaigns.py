@@ -169,10 +169,12 @@ class CampaignActionForm(forms.ModelForm):
         photos = cast(forms.ModelMultipleChoiceField, self.fields["remove_photos"])
         if self.instance.pk:
             photos.queryset = self.instance.photos.all()
-            self.initial.setdefault("commune", self.instance.commune_id)
         else:
             del self.fields["remove_photos"]
-            self.initial.setdefault("commune", actor.commune_id)
+        if not self.initial.get("commune"):
+            # A new action takes place in the actor's commune unless told otherwise
+            # (the unsaved instance puts `commune: None` in the initial data).
+            self.initial["commune"] = actor.commune_id
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in campaigns.ACTION_FIELDS}

@@ -531,6 +531,13 @@ def test_a_contact_declares_an_action_with_two_dates_and_a_photo(
     assert action.commune_id == "26108"
 
 
+def test_a_new_declaration_starts_in_the_actors_commune(client, week, actor, actor_contact) -> None:
+    client.force_login(actor_contact)
+    form = client.get(declare_url(week, actor)).context["form"]
+    assert form["commune"].value() == actor.commune_id
+    assert 'value="26108" selected' in str(form["commune"])
+
+
 def _post_errors(client: Any, url: str, data: dict[str, Any]) -> Any:
     response = client.post(url, data)
     assert response.status_code == 400
