@@ -13,7 +13,7 @@ from ninja import Router
 from api.auth import token_or_session
 from api.schemas import ErrorOut
 from challenges.models import Challenge, Registration, Team
-from measures.views.results import challenge_payload, has_started, public_payload
+from measures.views.results import challenge_payload, has_started
 from territories.permissions import check
 
 router = Router(tags=["Résultats"])
@@ -27,8 +27,8 @@ def _challenge(territory: str, slug: str) -> Challenge:
     )
 
 
-def _payload(challenge: Challenge) -> dict[str, Any] | None:
-    return challenge_payload(challenge) if has_started(challenge) else None
+def _payload(challenge: Challenge, *, public: bool = False) -> dict[str, Any] | None:
+    return challenge_payload(challenge, public=public) if has_started(challenge) else None
 
 
 @router.get(
@@ -83,8 +83,8 @@ def challenge_results(request: HttpRequest, territory: str, slug: str):  # type:
     le détail d'un foyer. `null` tant que le défi n'a pas commencé."""
     challenge = _challenge(territory, slug)
     check(request, "measures.view_challenge_results", challenge, visible=VIEW_CHALLENGE)
-    payload = _payload(challenge)
-    return {"results": None if payload is None else public_payload(payload)}
+    payload = _payload(challenge, public=True)
+    return {"results": payload}
 
 
 @router.get(
@@ -101,7 +101,7 @@ def team_results(request: HttpRequest, territory: str, slug: str, team_id: int):
         pk=team_id,
     )
     check(request, "measures.view_team_results", team, visible=VIEW_CHALLENGE)
-    payload = _payload(team.challenge)
+    payload = _payload(team.challenge, public=True)
     if payload is None:
         return {"team": None, "teams_count": 0, "computed_at": None, "factor_set": None}
     teams = payload.get("teams") or []

@@ -42,6 +42,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.utils import timezone
+
+    # The pages take today from the clock: here, the challenge's last day.
+    timezone.localdate = lambda *args, **kwargs: TODAY  # type: ignore[assignment]
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -86,6 +90,7 @@ def main() -> None:
             f"  lecture du cache             {hit * 1000:8.0f} ms, {len(ctx.captured_queries)} requêtes"
         )
         _render_page(challenge)
+        _precomputed(challenge)
         if previous is not None:
             print(f"  croissance : ×{cold / previous:.1f} pour ×{n / prev_n:.0f} foyers")
         previous, prev_n = cold, n
@@ -112,6 +117,67 @@ def _render_page(challenge) -> None:  # type: ignore[no-untyped-def]
         f"  page des résultats           {(time.perf_counter() - t0) * 1000:8.0f} ms "
         f"(HTTP {response.status_code})"
     )
+
+
+def _precomputed(challenge) -> None:  # type: ignore[no-untyped-def]
+    """With ELAN_RESULTS_PRECOMPUTE: a write queues one task, the visitor's
+    page reads the latest public part meanwhile, the task computes."""
+    import json
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from challenges.models import Registration
+    from measures import tasks
+    from measures.models import ResultSnapshot
+    from measures.results.cache import results_invalidate, results_precompute
+
+    settings.ELAN_RESULTS_PRECOMPUTE = True
+    queued: list[int] = []
+    real = tasks.precompute_results.apply_async
+    tasks.precompute_results.apply_async = lambda args, **kw: queued.append(args[0])  # type: ignore[method-assign]
+    try:
+        households = Registration.objects.filter(challenge=challenge).values_list(
+            "household_id", flat=True
+        )
+        for household_id in households[:100]:  # 100 households enter a reading
+            results_invalidate(household_id=household_id)
+        url = reverse("measures:challenge_results", args=[challenge.territory.slug, challenge.slug])
+        client = Client()
+        times = []
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - t0)
+        print(
+            f"  100 écritures → tâches       {len(queued)} en file (une par défi)\n"
+            f"  page visiteur, tâche en cours {min(times) * 1000:7.0f} ms, "
+            f"{len(ctx.captured_queries)} requêtes (HTTP {response.status_code}, dernier instantané)"
+        )
+        t0 = time.perf_counter()
+        computed = results_precompute(challenge.pk, today=TODAY)
+        print(
+            f"  tâche de précalcul           {(time.perf_counter() - t0) * 1000:8.0f} ms ({computed})"
+        )
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t0)
+        print(
+            f"  page visiteur, à jour        {min(times) * 1000:8.0f} ms (HTTP {response.status_code})"
+        )
+        snapshot = ResultSnapshot.objects.filter(challenge=challenge).latest("computed_at")
+        whole = len(json.dumps(snapshot.payload)) / 1024
+        public = len(json.dumps(snapshot.public_payload)) / 1024
+        print(f"  instantané : {whole:,.0f} Kio en tout, {public:,.0f} Kio de partie publique")
+    finally:
+        tasks.precompute_results.apply_async = real  # type: ignore[method-assign]
+        settings.ELAN_RESULTS_PRECOMPUTE = False
 
 
 def _world():  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import xstatic.pkg.leaflet
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -227,7 +228,16 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs for `celery -A elan beat`; each also has a management command.
 CELERY_BEAT_SCHEDULE = {
     "send-queued-emails": {"task": "accounts.tasks.send_queued_emails", "schedule": 60.0},
+    # Running challenges' results move to a new day at midnight: computed before anyone looks.
+    "precompute-running-results": {
+        "task": "measures.tasks.precompute_running_results",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
+# Results computed by a task after each write (debounced), never by a page view
+# once a first snapshot exists; on by default when a broker runs the tasks.
+ELAN_RESULTS_PRECOMPUTE = env_bool("ELAN_RESULTS_PRECOMPUTE", bool(CELERY_BROKER_URL))
+ELAN_RESULTS_DEBOUNCE_SECONDS = env_int("ELAN_RESULTS_DEBOUNCE_SECONDS", 5, minimum=0)
 
 # Maps (Leaflet is served from the django-leaflet package, never a CDN);
 # OpenStreetMap tiles by default.

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = _("Mesures")
+
+    def ready(self) -> None:
+        from measures import signals
+
+        signals.connect()

@@ -39,6 +39,7 @@ from elan.tabular import (
     require_columns,
 )
 from measures.models import DegreeDay, WeatherZone
+from measures.results.cache import precompute_enabled, schedule_precompute
 from territories.models import Department
 
 T = TypeVar("T")
@@ -280,7 +281,10 @@ def _invalidate_zone(zone: WeatherZone) -> None:
     registrations = Registration.objects.filter(
         household__commune__department__weather_zones=zone
     ).values("challenge_id")
-    Challenge.objects.filter(pk__in=registrations).update(data_version=F("data_version") + 1)
+    stale = Challenge.objects.filter(pk__in=registrations)
+    stale.update(data_version=F("data_version") + 1)
+    if precompute_enabled():
+        schedule_precompute(list(stale.values_list("pk", flat=True)))
 
 
 def zone_for_department(department_code: str) -> WeatherZone | None:

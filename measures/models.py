@@ -394,6 +394,8 @@ class ResultSnapshot(models.Model):
     data_version = models.PositiveIntegerField()
     computed_at = models.DateTimeField(default=timezone.now)
     payload = models.JSONField()
+    # The aggregates only (measures.results.cache.public_part): what public pages read.
+    public_payload = models.JSONField(default=dict)
     is_final = models.BooleanField(_("résultats figés"), default=False)
 
     class Meta:

@@ -135,3 +135,26 @@ def _emails(
         )
         for member in members
     ]
+
+
+# --- Results precomputed after writes (measures.results.cache) -------------------
+
+
+@shared_task(acks_late=True)
+def precompute_results(challenge_id: int) -> bool:
+    """Compute and store a challenge's results unless they are fresh."""
+    from measures.results.cache import results_precompute
+
+    return results_precompute(challenge_id)
+
+
+@shared_task
+def precompute_running_results() -> int:
+    """Every running challenge's results for the new day (beat: 00:05), one
+    task each so that the workers share them."""
+    from measures.results.cache import running_challenge_ids
+
+    ids = running_challenge_ids()
+    for challenge_id in ids:
+        precompute_results.delay(challenge_id)
+    return len(ids)

@@ -29,7 +29,6 @@ from measures.results import cache
 from measures.views.charts import progress_charts, teams_chart
 from measures.views.formatting import coefficient, num, pct
 from measures.views.results import (
-    RESOURCE_LABELS,
     _excluded,
     _explanation,
     _team_row,
@@ -37,7 +36,6 @@ from measures.views.results import (
     has_started,
     headlines,
     objectives,
-    public_payload,
     waste_rows,
 )
 from questionnaires.charts import before_after_chart
@@ -59,10 +57,11 @@ def selection_of(challenge: Challenge) -> ReportSelection:
     return selection
 
 
-def payload_of(challenge: Challenge) -> dict[str, Any] | None:
-    """The challenge's results (from the snapshot when still valid), or None
-    before the challenge has started or without a measured theme."""
-    return cache.challenge_results(challenge) if has_started(challenge) else None
+def payload_of(challenge: Challenge, *, public: bool = False) -> dict[str, Any] | None:
+    """The challenge's results (from the snapshot when still valid; `public`:
+    their aggregates only), or None before the challenge has started or
+    without a measured theme."""
+    return cache.challenge_results(challenge, public=public) if has_started(challenge) else None
 
 
 def data_key(challenge: Challenge, payload: dict[str, Any] | None, selection_version: int) -> str:
@@ -222,13 +221,13 @@ def _degree_day_sources(payload: dict[str, Any]) -> list[str]:
 
 
 def _excluded_counts(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """How many households each resource's totals leave out. The reasons are
-    meter by meter (their labels are the households' own words): only the
-    organiser version lists them."""
-    counts = Counter(row.get("resource", "") for row in payload.get("excluded") or [])
+    """How many households each resource's totals leave out, from the
+    aggregates (the reasons are meter by meter, in the households' own words:
+    only the organiser version lists them)."""
     return [
-        {"resource": str(RESOURCE_LABELS.get(resource, resource)), "count": n}
-        for resource, n in counts.items()
+        {"resource": str(row["label"]), "count": row["excluded"]}
+        for row in completeness(payload)
+        if row["excluded"]
     ]
 
 
@@ -236,7 +235,7 @@ def report_context(challenge: Challenge, audience: str) -> dict[str, Any]:
     """Everything the report template shows, for one audience."""
     territory = challenge.territory
     selection = selection_of(challenge)
-    payload = payload_of(challenge)
+    payload = payload_of(challenge, public=audience == Audience.PUBLIC)
     context: dict[str, Any] = {
         "challenge": challenge,
         "territory": territory,
@@ -282,7 +281,7 @@ def report_context(challenge: Challenge, audience: str) -> dict[str, Any]:
 
     factors = _factor_rows((payload.get("factor_set") or {}).get("id"))
     found, missing = equivalences(payload, factors)
-    shown = public_payload(payload) if audience == Audience.PUBLIC else payload
+    shown = payload
     teams = sorted(shown.get("teams") or [], key=lambda t: (t.get("rank") or 10**6, t["name"]))
     context.update(
         payload=shown,
@@ -295,13 +294,13 @@ def report_context(challenge: Challenge, audience: str) -> dict[str, Any]:
         teams_chart=teams_chart(shown),
         progress_charts=progress_charts(shown),
         waste_rows=waste_rows(shown.get("waste")),
-        explanation=_explanation(payload),
+        explanation=_explanation(shown),
         equivalences=found,
         equivalences_missing=missing,
         factor_table=_factor_table(factors),
         factor_problems=list((payload.get("factor_set") or {}).get("problems") or []),
-        excluded_counts=_excluded_counts(payload),
-        degree_day_sources=_degree_day_sources(payload),
+        excluded_counts=_excluded_counts(shown),
+        degree_day_sources=_degree_day_sources(shown),
         excluded=_excluded(payload) if audience == Audience.ORGANISER else [],
     )
     return context

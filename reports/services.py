@@ -36,7 +36,7 @@ STALE_AFTER = dt.timedelta(minutes=10)
 
 
 def current_key(challenge: Challenge) -> str:
-    return data_key(challenge, payload_of(challenge), selection_of(challenge).version)
+    return data_key(challenge, payload_of(challenge, public=True), selection_of(challenge).version)
 
 
 def latest_report(challenge: Challenge, audience: str) -> Report | None:

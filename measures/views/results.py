@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -40,8 +41,8 @@ RESOURCE_LABELS = {
     "water": gettext_lazy("Eau"),
     "waste": gettext_lazy("Déchets"),
 }
-# Keys of the payload that name or describe single households: never public.
-PRIVATE_KEYS = ("households", "excluded")
+PRIVATE_KEYS = cache.PRIVATE_KEYS
+TEAMS_PER_PAGE = 50
 
 
 # --- formatting ------------------------------------------------------------------
@@ -180,9 +181,7 @@ def climate_note(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def public_payload(payload: dict[str, Any]) -> dict[str, Any]:
-    """The aggregates anyone may read: no household, no exclusion detail."""
-    return {key: value for key, value in payload.items() if key not in PRIVATE_KEYS}
+public_payload = cache.public_part
 
 
 # --- getting payloads ------------------------------------------------------------
@@ -194,8 +193,12 @@ def has_started(challenge: Challenge, today: dt.date | None = None) -> bool:
     )
 
 
-def challenge_payload(challenge: Challenge) -> dict[str, Any]:
-    return cache.challenge_results(challenge)
+def challenge_payload(challenge: Challenge, *, public: bool = False) -> dict[str, Any]:
+    """The stored results (`public`: their aggregates only, read without the
+    households' part, for pages that show no household). The public part is
+    filtered again here: a page that shows no household never gets one."""
+    payload = cache.challenge_results(challenge, public=public)
+    return cache.public_part(payload) if public else payload
 
 
 def _context(challenge: Challenge, payload: dict[str, Any] | None) -> dict[str, Any]:
@@ -246,17 +249,22 @@ def challenge_results(request: HttpRequest, challenge: Challenge) -> HttpRespons
     context["can_manage"] = can_manage
     context["closed_phases"] = ("termine", "archive")
     if has_started(challenge):
-        payload = challenge_payload(challenge)
+        payload = challenge_payload(challenge, public=not can_manage)
         teams = sorted(
             payload.get("teams") or [], key=lambda t: (t.get("rank") or 10**6, t["name"])
         )
+        # A challenge of thousands of teams shows its ranking page by page (the
+        # chart draws the teams of the page): the page stays light on a phone.
+        page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
         context.update(
             _context(challenge, payload),
             objectives=objectives(payload),
             completeness=completeness(payload),
             excluded=_excluded(payload) if can_manage else [],
-            teams=[_team_row(team) for team in teams],
-            teams_chart=teams_chart(payload),
+            teams=[_team_row(team) for team in shown],
+            teams_page=page,
+            teams_chart=teams_chart({**payload, "teams": shown}) if shown else None,
             progress_charts=progress_charts(payload),
             waste_rows=waste_rows(payload.get("waste")),
             explanation=_explanation(payload),
@@ -301,7 +309,7 @@ def _excluded(payload: dict[str, Any]) -> list[dict[str, Any]]:
 def challenge_results_summary(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     context = _context(challenge, None)
     if has_started(challenge):
-        payload = challenge_payload(challenge)
+        payload = challenge_payload(challenge, public=True)
         context.update(_context(challenge, payload), completeness=completeness(payload))
     return TemplateResponse(request, "measures/results/_summary.html", context)
 
@@ -322,7 +330,8 @@ def team_results(request: HttpRequest, team: Team) -> HttpResponse:
     context = _context(challenge, None)
     context["team"] = team
     if has_started(challenge):
-        payload = challenge_payload(challenge)
+        insider = _sees_team_households(request, team)
+        payload = challenge_payload(challenge, public=not insider)
         aggregates = next((t for t in payload.get("teams") or [] if t["id"] == team.pk), None)
         context.update(
             _context(challenge, payload),
@@ -335,6 +344,16 @@ def team_results(request: HttpRequest, team: Team) -> HttpResponse:
     return TemplateResponse(request, "measures/results/team.html", context)
 
 
+def _sees_team_households(request: HttpRequest, team: Team) -> bool:
+    """The team's members, its captain and the organisers see its households."""
+    user: Any = request.user
+    if user.has_perm(MANAGE, team.challenge):
+        return True
+    mine = registration_of(user, team.challenge)
+    member = mine is not None and mine.team_id == team.pk
+    return member or (user.is_authenticated and team.captain_id == user.pk)
+
+
 def _team_households(
     request: HttpRequest, team: Team, payload: dict[str, Any]
 ) -> list[dict[str, Any]] | None:
@@ -343,10 +362,7 @@ def _team_households(
     user: Any = request.user
     challenge = team.challenge
     manager = user.has_perm(MANAGE, challenge)
-    mine = registration_of(user, challenge)
-    member = mine is not None and mine.team_id == team.pk
-    captain = user.is_authenticated and team.captain_id == user.pk
-    if not (manager or member or captain):
+    if not _sees_team_households(request, team):
         return None
     registrations = (
         Registration.objects.filter(team=team)
@@ -659,7 +675,7 @@ def territory_results(request: HttpRequest, territory: Territory) -> HttpRespons
     ]
     for challenge in challenges:
         challenge.territory = territory
-    payloads = cache.challenges_results(challenges)
+    payloads = cache.challenges_results(challenges, public=True)
     rows = [
         {
             "challenge": c,

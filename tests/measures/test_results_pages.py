@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -267,6 +268,35 @@ def test_the_team_csv_has_the_ranking_of_the_page(client, world, organiser) -> N
     assert f"{rows[0][4]} %" in page
 
 
+def test_a_long_ranking_is_shown_page_by_page(client, world) -> None:
+    payload = world["payload"]
+    template = payload["teams"][0]
+    payload["teams"] = [
+        {**template, "id": 10_000 + i, "name": f"Équipe {i:03d}", "rank": i + 1} for i in range(120)
+    ]
+    address = url("challenge_results", world["challenge"])
+    page = text(client.get(address))
+    assert "équipes 1 à 50 sur 120" in page
+    assert set(re.findall(r"Équipe \d{3}", page)) == {f"Équipe {i:03d}" for i in range(50)}
+    assert "Équipe 050" not in page
+    assert 'rel="next"' in page
+    assert "Page 1 sur 3" in page
+    last = text(client.get(address + "?page=3"))
+    assert "équipes 101 à 120 sur 120" in last
+    assert "Équipe 119" in last
+    assert "Équipe 000" not in last
+    # A wrong page number shows a page, never an error.
+    for bad in ("abc", "999", "-1"):
+        response = client.get(address + f"?page={bad}")
+        assert response.status_code == 200
+
+
+def test_a_short_ranking_has_no_pages(client, world) -> None:
+    page = text(client.get(url("challenge_results", world["challenge"])))
+    assert "Pages du classement" not in page
+    assert "Les Sobres" in page
+
+
 def test_households_cannot_export(client, world) -> None:
     client.force_login(world["regs"][0].household.members.get())
     assert client.get(url("results_export", world["challenge"])).status_code == 403
@@ -277,11 +307,13 @@ def test_households_cannot_export(client, world) -> None:
 
 def snapshot(challenge, payload):  # type: ignore[no-untyped-def]
     today = timezone.localdate().isoformat()
+    stored = {**payload, "challenge_id": challenge.pk, "today": today}
     ResultSnapshot.objects.create(
         challenge=challenge,
         factor_set=current_factor_set(),
         data_version=challenge.data_version,
-        payload={**payload, "challenge_id": challenge.pk, "today": today},
+        payload=stored,
+        public_payload=cache.public_part(stored),
     )
 
 
