@@ -18,9 +18,10 @@ from ninja.responses import Status
 from api.auth import token_or_session
 from api.schemas import ErrorOut
 from challenges.models import Challenge
-from reports import services
+from reports import comparison, services
 from reports.content import key_figures, report_context
 from reports.models import Audience, Report
+from territories.models import Region
 from territories.permissions import check
 
 router = Router(tags=["Bilans"])
@@ -190,3 +191,82 @@ def _token_user(request: HttpRequest) -> Any:
     if not header.lower().startswith("bearer "):
         return None
     return TokenAuth().authenticate(request, header.split(" ", 1)[1].strip())
+
+
+# --- Comparison across territories ----------------------------------------------
+
+
+YEAR_ERROR = "Indiquez une année entre 2000 et 2100."
+REGION_ERROR = "Cette région n'existe pas : donnez son code INSEE (84 pour Auvergne-Rhône-Alpes)."
+
+
+class ComparisonRowOut(Schema):
+    challenge: str
+    challenge_slug: str
+    territory: str
+    territory_slug: str
+    region: str
+    region_code: str
+    year: int
+    starts_on: dt.date
+    ends_on: dt.date
+    theme: str
+    households: int
+    teams: int
+    savings_pct: float | None
+    mean_household_pct: float | None = None
+    per_household: float | None = None
+    per_person: float | None = None
+    avoided_tonnes: float | None = None
+    complete: float | None = None
+    objective_pct: float | None = None
+    objective_reached: bool | None
+    climate_corrected: bool
+    factor_set: str
+    report_url: str
+
+
+class ComparisonOut(Schema):
+    theme: str
+    count: int
+    columns: list[dict[str, str]]
+    results: list[ComparisonRowOut]
+
+
+class ComparisonErrorOut(Schema):
+    message: str
+    erreurs: dict[str, list[str]]
+
+
+@router.get(
+    "/comparisons",
+    response={200: ComparisonOut, 400: ComparisonErrorOut},
+    summary="Comparer les défis clos des territoires",
+)
+def comparisons(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    theme: Literal["energie", "eau", "dechets"] = "energie",
+    annee: int | None = None,
+    region: str | None = None,
+    tri: Literal["economies", "foyers", "annee", "territoire"] = "economies",
+):
+    """Les mêmes lignes que la page /comparaisons/ : un défi clos par ligne, ses
+    résultats définitifs pour le thème (économies en rapport des sommes, moyenne
+    des foyers, par foyer, par personne), ses foyers et équipes. Seulement des
+    agrégats, jamais un foyer."""
+    check(request, "reports.view_comparison")
+    if annee is not None and not 2000 <= annee <= 2100:
+        return Status(400, {"message": "Filtre refusé.", "erreurs": {"annee": [YEAR_ERROR]}})
+    if region and not Region.objects.filter(code=region).exists():
+        return Status(400, {"message": "Filtre refusé.", "erreurs": {"region": [REGION_ERROR]}})
+    filters = comparison.Filters(theme=theme, year=annee, region=region or "", sort=tri)
+    rows = comparison.comparison_rows(filters)
+    for row in rows:
+        row["report_url"] = reverse(
+            "reports:public", args=[row["territory_slug"], row["challenge_slug"]]
+        )
+    columns = [
+        {"key": c["key"], "label": str(c["label"]), "unit": c["unit"]}
+        for c in comparison.columns(filters.theme)
+    ]
+    return {"theme": filters.theme, "count": len(rows), "columns": columns, "results": rows}

@@ -108,13 +108,16 @@ def _render_page(challenge) -> None:  # type: ignore[no-untyped-def]
         print("  page des résultats           (URL measures:challenge_results absente)")
         return
     user = UserFactory()
-    MembershipFactory(user=user, territory=challenge.territory)
+    MembershipFactory(user=user, territory=challenge.territory)  # an organiser
     client = Client()
     client.force_login(user)
-    t0 = time.perf_counter()
-    response = client.get(url)
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - t0)
     print(
-        f"  page des résultats           {(time.perf_counter() - t0) * 1000:8.0f} ms "
+        f"  page des résultats (équipe d'animation, avec les exclusions) {min(times) * 1000:8.0f} ms "
         f"(HTTP {response.status_code})"
     )
 

@@ -150,11 +150,12 @@ def precompute_results(challenge_id: int) -> bool:
 
 @shared_task
 def precompute_running_results() -> int:
-    """Every running challenge's results for the new day (beat: 00:05), one
-    task each so that the workers share them."""
-    from measures.results.cache import running_challenge_ids
+    """Every running challenge's results for the new day (beat: 00:05), and
+    the final results of challenges closed since, one task each so that the
+    workers share them."""
+    from measures.results.cache import closed_without_final_ids, running_challenge_ids
 
-    ids = running_challenge_ids()
+    ids = running_challenge_ids() + closed_without_final_ids()
     for challenge_id in ids:
         precompute_results.delay(challenge_id)
     return len(ids)

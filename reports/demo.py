@@ -33,6 +33,8 @@ from events.models import RegistrationStatus as SeatStatus
 from measures import demo as measures_demo
 from measures.degree_days import degree_days_write, zone_upsert
 from measures.models import DegreeDay, Meter, Reading, Register
+from measures.results.cache import results_precompute
+from reports import demo_editions
 from reports.models import ReportSelection, Testimony
 
 SLUG = "familles-energie-positive-2025"
@@ -86,6 +88,11 @@ TESTIMONIES = [
 
 
 def seed(ctx: Any) -> None:
+    _past_edition(ctx)
+    demo_editions.seed(ctx)
+
+
+def _past_edition(ctx: Any) -> None:
     current = Challenge.objects.filter(slug=measures_demo.CHALLENGE_SLUG).first()
     if current is None or Challenge.objects.filter(slug=SLUG).exists():
         return
@@ -122,6 +129,8 @@ def seed(ctx: Any) -> None:
     selection.photos.set(photos)
     _testimonies(ctx, challenge, registrations)
     _gestures(ctx, challenge, registrations)
+    # Closed: its final results, for the report and the comparison.
+    results_precompute(challenge.pk)
 
 
 def _registrations(ctx: Any, current: Challenge, challenge: Challenge) -> list[Registration]:

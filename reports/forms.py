@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import EventPhoto
 from reports.models import ReportSelection, Testimony
+from territories.themes import Theme
 
 
 class PhotoChoices(forms.ModelMultipleChoiceField):
@@ -77,3 +78,49 @@ class TestimonyForm(forms.ModelForm):
         model = Testimony
         fields = ["text", "signature"]
         widgets = {"text": forms.Textarea(attrs={"rows": 5, "maxlength": 1500})}
+
+
+class ComparisonFilterForm(forms.Form):
+    """The comparison's filters, in a plain GET form (a filtered comparison has
+    a shareable address). A wrong value is reported next to its field and
+    ignored; the other filters apply."""
+
+    theme = forms.ChoiceField(label=_("Thème"), required=False)
+    annee = forms.TypedChoiceField(label=_("Année de début"), required=False, coerce=int)
+    region = forms.ChoiceField(label=_("Région"), required=False)
+    tri = forms.ChoiceField(label=_("Trier par"), required=False)
+
+    def __init__(self, *args: Any, years: list[int], regions: list[Any], **kwargs: Any) -> None:
+        from reports.comparison import SORTS, THEMES
+
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        cast(forms.ChoiceField, fields["theme"]).choices = [
+            (theme, Theme(theme).label) for theme in THEMES
+        ]
+        cast(forms.ChoiceField, fields["annee"]).choices = [
+            ("", _("Toutes les années")),
+            *((year, str(year)) for year in years),
+        ]
+        cast(forms.ChoiceField, fields["region"]).choices = [
+            ("", _("Toutes les régions")),
+            *((region.code, region.name) for region in regions),
+        ]
+        cast(forms.ChoiceField, fields["tri"]).choices = list(SORTS.items())
+        invalid = _("Choisissez une valeur de la liste.")
+        for field in fields.values():
+            field.error_messages["invalid_choice"] = invalid
+
+    def filters(self) -> Any:
+        from reports.comparison import Filters
+
+        if not self.is_bound:
+            return Filters()
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return Filters(
+            theme=data.get("theme") or Filters.theme,
+            year=data.get("annee") or None,
+            region=data.get("region") or "",
+            sort=data.get("tri") or Filters.sort,
+        )

@@ -37,3 +37,5 @@ rules.add_perm("reports.view_public_report", sees_results)  # object: the challe
 rules.add_perm("reports.manage_report", manages_challenge)  # object: the challenge
 rules.add_perm("reports.download_report", (is_public_report & sees_results) | manages_challenge)
 rules.add_perm("reports.give_testimony", is_participant)  # object: the challenge
+# Closed challenges compared across territories: public aggregates, for anyone.
+rules.add_perm("reports.view_comparison", rules.always_allow)

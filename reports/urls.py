@@ -1,5 +1,7 @@
-from reports.views import urlpatterns
+from reports.comparison_views import urlpatterns as comparison_urls
+from reports.views import urlpatterns as report_urls
 
 app_name = "reports"
+urlpatterns = [*report_urls, *comparison_urls]
 
 __all__ = ["app_name", "urlpatterns"]

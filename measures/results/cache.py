@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import transaction
 from django.db.models import F
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from challenges.models import Challenge, Phase
@@ -86,6 +87,19 @@ def running_challenge_ids(today: dt.date | None = None) -> list[int]:
         published_at__isnull=False, starts_on__lte=today, archived_at__isnull=True
     )
     return [c.pk for c in candidates if c.phase(today) not in FROZEN_PHASES and c.measured_themes]
+
+
+def closed_without_final_ids(today: dt.date | None = None) -> list[int]:
+    """Closed challenges whose final results were never stored (nobody opened
+    them since the close): the comparison across territories reads final
+    results only, so the nightly task stores them."""
+    today = today or timezone.localdate()
+    candidates = (
+        Challenge.objects.filter(published_at__isnull=False, starts_on__lte=today)
+        .exclude(result_snapshots__is_final=True)
+        .distinct()
+    )
+    return [c.pk for c in candidates if c.phase(today) in FROZEN_PHASES and c.measured_themes]
 
 
 def results_precompute(challenge_id: int, *, today: dt.date | None = None) -> bool:
@@ -153,6 +167,18 @@ def latest_snapshot(challenge: Challenge, *, public: bool = False) -> dict[str, 
         .first()
     )
     return row or None
+
+
+def private_key(challenge: Challenge, key: str) -> Any:
+    """One key of the latest snapshot's whole payload (e.g. the organiser's
+    list of exclusions), extracted by the database: the page that needs it
+    does not read every household's figures too."""
+    return (
+        ResultSnapshot.objects.filter(challenge=challenge)
+        .order_by("-is_final", "-computed_at")
+        .values_list(KeyTransform(key, "payload"), flat=True)
+        .first()
+    )
 
 
 def fresh_snapshots(

@@ -249,7 +249,11 @@ def challenge_results(request: HttpRequest, challenge: Challenge) -> HttpRespons
     context["can_manage"] = can_manage
     context["closed_phases"] = ("termine", "archive")
     if has_started(challenge):
-        payload = challenge_payload(challenge, public=not can_manage)
+        # Organisers see the exclusions too, not every household's figures:
+        # the public part and one key of the whole payload.
+        payload = challenge_payload(challenge, public=True)
+        if can_manage:
+            payload = {**payload, "excluded": cache.private_key(challenge, "excluded") or []}
         teams = sorted(
             payload.get("teams") or [], key=lambda t: (t.get("rank") or 10**6, t["name"])
         )

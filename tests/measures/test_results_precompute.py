@@ -203,3 +203,35 @@ def test_the_nightly_task_queues_the_running_challenges(monkeypatch) -> None:
     monkeypatch.setattr(tasks.precompute_results, "delay", queued.append)
     assert tasks.precompute_running_results() == len(queued)
     assert running.pk in queued
+
+
+def test_the_organisers_page_reads_the_exclusions_without_the_households(
+    client, organiser, territory
+) -> None:
+    challenge = make_challenge(territory=territory)
+    add_household(challenge)
+    missing = add_household(challenge, gas=(None, None))
+    payload = challenge_results(challenge, today=RUNNING_DAY)
+    assert cache.private_key(challenge, "excluded") == payload["excluded"]
+    client.force_login(organiser)
+    page = reverse("measures:challenge_results", args=[territory.slug, challenge.slug])
+    response = client.get(page)
+    assert response.status_code == 200
+    excluded = response.context["excluded"]
+    assert [row["household"] for row in excluded] == [
+        row["household"] for row in payload["excluded"]
+    ]
+    assert missing.household.name in response.content.decode()
+
+
+def test_the_nightly_task_stores_the_final_results_of_closed_challenges(monkeypatch) -> None:
+    closed = make_challenge()  # December 2025: closed today
+    add_household(closed)
+    assert closed.pk in cache.closed_without_final_ids()
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.precompute_results, "delay", queued.append)
+    tasks.precompute_running_results()
+    assert closed.pk in queued
+    assert results_precompute(closed.pk) is True
+    assert ResultSnapshot.objects.get(challenge=closed).is_final
+    assert closed.pk not in cache.closed_without_final_ids()

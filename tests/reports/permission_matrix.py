@@ -66,4 +66,8 @@ MATRIX = {
         anonymous_to_login=False,
     ),
     "api:report_pdf": Spec(PUBLIC, api_report),
+    # The comparison across territories: public aggregates, for everyone.
+    "reports:comparison": Spec(PUBLIC, lambda w: {}),
+    "reports:comparison_export": Spec(PUBLIC, lambda w: {"fmt": "csv"}),
+    "api:comparisons": Spec(PUBLIC, lambda w: {}),
 }
