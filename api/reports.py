@@ -18,7 +18,7 @@ from ninja.responses import Status
 from api.auth import token_or_session
 from api.schemas import ErrorOut
 from challenges.models import Challenge
-from reports import comparison, services
+from reports import comparison, opendata, opendata_views, services
 from reports.content import key_figures, report_context
 from reports.models import Audience, Report
 from territories.models import Region
@@ -270,3 +270,92 @@ def comparisons(  # type: ignore[no-untyped-def]
         for c in comparison.columns(filters.theme)
     ]
     return {"theme": filters.theme, "count": len(rows), "columns": columns, "results": rows}
+
+
+# --- Open data ------------------------------------------------------------------
+
+
+class OpenFieldOut(Schema):
+    name: str
+    type: str
+    title: str
+    description: str
+
+
+class OpenDatasetOut(Schema):
+    jeu: str
+    titre: str
+    description: str
+    csv: str
+    json_url: str
+    schema_url: str
+    colonnes: list[OpenFieldOut]
+
+
+class OpenCatalogueOut(Schema):
+    licence: dict[str, str]
+    datapackage: str
+    jeux: list[OpenDatasetOut]
+
+
+class OpenDocumentOut(Schema):
+    jeu: str
+    titre: str
+    description: str
+    licence: dict[str, str]
+    schema_url: str
+    produit_le: str
+    nombre: int
+    donnees: list[dict[str, Any]]
+
+
+@router.get(
+    "/open-data",
+    response=OpenCatalogueOut,
+    summary="Le catalogue des données ouvertes",
+)
+def open_data_catalogue(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Les jeux de données ouverts (Licence Ouverte 2.0), leurs fichiers CSV et
+    JSON à adresse stable, leur schéma Table Schema et leurs colonnes."""
+    check(request, "reports.view_open_data")
+    base = opendata_views.base_url(request)
+    return {
+        "licence": {"nom": opendata.LICENCE.short, "url": opendata.LICENCE.url},
+        "datapackage": base + reverse("reports:opendata_package"),
+        "jeux": [
+            {
+                "jeu": d.slug,
+                "titre": d.title,
+                "description": d.description,
+                "csv": base + reverse("reports:opendata_file", args=[d.slug, "csv"]),
+                "json_url": base + reverse("reports:opendata_file", args=[d.slug, "json"]),
+                "schema_url": base + reverse("reports:opendata_schema", args=[d.slug]),
+                "colonnes": [
+                    {"name": f.name, "type": f.type, "title": f.title, "description": f.description}
+                    for f in d.fields
+                ],
+            }
+            for d in opendata.DATASETS.values()
+        ],
+    }
+
+
+@router.get(
+    "/open-data/{dataset}",
+    response={200: OpenDocumentOut, 404: ErrorOut},
+    summary="Un jeu de données ouvert",
+)
+def open_data_dataset(request: HttpRequest, dataset: str):  # type: ignore[no-untyped-def]
+    """Les lignes du jeu, les mêmes que son fichier JSON et son CSV :
+    `resultats-defis`, `engagements`, `evenements`, `semaines-actions`,
+    `ressources`."""
+    check(request, "reports.view_open_data")
+    found = opendata.DATASETS.get(dataset)
+    if found is None:
+        raise Http404
+    document = opendata_views.document(found, opendata_views.base_url(request))
+    document["schema_url"] = document.pop("schema")
+    document["donnees"] = [
+        {k: opendata_views.json_ready(v) for k, v in row.items()} for row in document["donnees"]
+    ]
+    return document

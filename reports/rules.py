@@ -39,3 +39,5 @@ rules.add_perm("reports.download_report", (is_public_report & sees_results) | ma
 rules.add_perm("reports.give_testimony", is_participant)  # object: the challenge
 # Closed challenges compared across territories: public aggregates, for anyone.
 rules.add_perm("reports.view_comparison", rules.always_allow)
+# Open data: public aggregates under the Licence Ouverte, for anyone.
+rules.add_perm("reports.view_open_data", rules.always_allow)

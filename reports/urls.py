@@ -1,7 +1,8 @@
 from reports.comparison_views import urlpatterns as comparison_urls
+from reports.opendata_views import urlpatterns as opendata_urls
 from reports.views import urlpatterns as report_urls
 
 app_name = "reports"
-urlpatterns = [*report_urls, *comparison_urls]
+urlpatterns = [*report_urls, *comparison_urls, *opendata_urls]
 
 __all__ = ["app_name", "urlpatterns"]

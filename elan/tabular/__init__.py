@@ -5,7 +5,7 @@
 - cells (`cells`): `parse_date`, `parse_month`, `parse_decimal`,
   `parse_yes_no` raising `CellError`; `column_key`; the formula guard
   `neutralise` / `unneutralise`;
-- writing (`write`): `csv_lines` (streaming), `csv_text`, `xlsx_bytes`,
+- writing (`write`): `csv_lines` (streaming), `csv_text`, `data_csv_text` (open data), `xlsx_bytes`,
   `ods_file`, `table_response`, `streaming_csv_response` — every text cell
   neutralised, numbers kept numbers;
 - importing (`imports`): `Schema` of `Field`s (column mapping with
@@ -49,6 +49,7 @@ from elan.tabular.write import (
     csv_cell,
     csv_lines,
     csv_text,
+    data_csv_text,
     ods_file,
     streaming_csv_response,
     table_bytes,
@@ -78,6 +79,7 @@ __all__ = [
     "csv_cell",
     "csv_lines",
     "csv_text",
+    "data_csv_text",
     "import_key",
     "neutralise",
     "ods_file",

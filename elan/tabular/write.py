@@ -95,6 +95,31 @@ def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
     return "".join(csv_lines(header, rows))
 
 
+def data_csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV for programs, not for a spreadsheet (open data, with a Table
+    Schema): comma-separated, UTF-8 without byte order mark, numbers with a
+    point, ISO 8601 dates, true/false, empty for none; the text as it is."""
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float | Decimal):
+            number = Decimal(repr(value)) if isinstance(value, float) else value
+            return format(number, "f") if number.is_finite() else ""
+        if isinstance(value, dt.datetime | dt.date):
+            return value.isoformat()
+        return str(value)
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=",", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return out.getvalue()
+
+
 def streaming_csv_response(
     filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]
 ) -> StreamingHttpResponse:

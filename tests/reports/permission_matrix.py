@@ -70,4 +70,11 @@ MATRIX = {
     "reports:comparison": Spec(PUBLIC, lambda w: {}),
     "reports:comparison_export": Spec(PUBLIC, lambda w: {"fmt": "csv"}),
     "api:comparisons": Spec(PUBLIC, lambda w: {}),
+    # Open data: public aggregates, for everyone.
+    "reports:opendata": Spec(PUBLIC, lambda w: {}),
+    "reports:opendata_package": Spec(PUBLIC, lambda w: {}),
+    "reports:opendata_schema": Spec(PUBLIC, lambda w: {"slug": "resultats-defis"}),
+    "reports:opendata_file": Spec(PUBLIC, lambda w: {"slug": "evenements", "fmt": "csv"}),
+    "api:open_data_catalogue": Spec(PUBLIC, lambda w: {}),
+    "api:open_data_dataset": Spec(PUBLIC, lambda w: {"dataset": "engagements"}),
 }
