@@ -286,8 +286,8 @@ def _workshops(
             place_name="Salle des fêtes de Crest",
             address="Place du Docteur Rozier, 26400 Crest",
             commune=crest,
-            latitude=crest.latitude + Decimal("0.0012") if crest.latitude is not None else None,
-            longitude=crest.longitude - Decimal("0.0008") if crest.longitude is not None else None,
+            latitude=crest.latitude + Decimal("0.0012") if crest and crest.latitude else None,
+            longitude=crest.longitude - Decimal("0.0008") if crest and crest.longitude else None,
             status=EventStatus.PUBLISHED,
             published_at=starts - dt.timedelta(days=20),
         )

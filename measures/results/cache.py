@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -73,11 +74,13 @@ def schedule_precompute(challenge_ids: Sequence[int]) -> int:
     for challenge_id in dict.fromkeys(challenge_ids):
         # The key lives as long as the task waits: writes meanwhile join it.
         if django_cache.add(f"elan:results-scheduled:{challenge_id}", 1, timeout=max(delay, 1)):
-            transaction.on_commit(
-                lambda pk=challenge_id: precompute_results.apply_async((pk,), countdown=delay)
-            )
+            transaction.on_commit(partial(_queue, precompute_results, challenge_id, delay))
             queued += 1
     return queued
+
+
+def _queue(task: Any, challenge_id: int, delay: int) -> None:
+    task.apply_async((challenge_id,), countdown=delay)
 
 
 def running_challenge_ids(today: dt.date | None = None) -> list[int]:

@@ -77,4 +77,18 @@ MATRIX = {
     "reports:opendata_file": Spec(PUBLIC, lambda w: {"slug": "evenements", "fmt": "csv"}),
     "api:open_data_catalogue": Spec(PUBLIC, lambda w: {}),
     "api:open_data_dataset": Spec(PUBLIC, lambda w: {"dataset": "engagements"}),
+    # Dashboards: the territory's for its organisers and its region's
+    # coordinators; the region's for its coordinators.
+    "reports:territory_dashboard": Spec(
+        statuses(403, anonymous=302, organiser=200, coordinator=200, admin=200),
+        lambda w: {"slug": w.territory.slug},
+    ),
+    "reports:region_dashboard": Spec(
+        statuses(403, anonymous=302, coordinator=200, admin=200),
+        lambda w: {"code": w.territory.region_id},
+    ),
+    "reports:region_export": Spec(
+        statuses(403, anonymous=302, coordinator=200, admin=200),
+        lambda w: {"code": w.territory.region_id},
+    ),
 }
