@@ -8,16 +8,16 @@ from django.utils import timezone
 
 from accounts import rgpd
 from accounts.services import account_erase
+from reports import models as report_models
 from reports.content import report_context
 from reports.models import Audience, ReportSelection
-from reports.models import Testimony as TestimonyModel
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_export_lists_my_testimonies_with_their_consent(closed_challenge) -> None:
     challenge, _photo, testimony, users = closed_challenge
-    TestimonyModel.objects.create(
+    report_models.Testimony.objects.create(
         challenge=challenge,
         author=users[1],
         text="Pas le mien.",
@@ -46,7 +46,7 @@ def test_erasure_withdraws_a_chosen_testimony_from_the_next_report(closed_challe
     shown = report_context(challenge, Audience.PUBLIC)["testimonies"]
     assert [t.text for t in shown] == [testimony.text]
     account_erase(user=users[0])
-    assert not TestimonyModel.objects.filter(pk=testimony.pk).exists()
+    assert not report_models.Testimony.objects.filter(pk=testimony.pk).exists()
     selection.refresh_from_db()
     assert selection.version == version + 1  # the next PDF is made again, without it
     assert list(report_context(challenge, Audience.PUBLIC)["testimonies"]) == []

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from elan import pdf
+from reports import models as report_models
 from reports import services
 from reports.models import Audience, Report, ReportSelection, ReportStatus
-from reports.models import Testimony as TestimonyModel
 from tests.factories import UserFactory
 
 BASE = "/t/val-de-drome/defis/hiver/bilan/"
@@ -218,16 +218,16 @@ def test_a_participant_gives_then_withdraws_a_testimony(client, closed_challenge
     assert refused.status_code == 400
     assert "sans votre accord" in refused.content.decode()
     assert "Très bien" in refused.content.decode()  # what was typed is kept
-    assert not TestimonyModel.objects.filter(author=user).exists()
+    assert not report_models.Testimony.objects.filter(author=user).exists()
     done = client.post(
         BASE + "temoigner/", {"text": "Très bien", "signature": "Inès", "consent": "on"}
     )
     assert done.status_code == 302
-    given = TestimonyModel.objects.get(author=user)
+    given = report_models.Testimony.objects.get(author=user)
     assert given.consent_at is not None
     assert not given.selected
     client.post(BASE + "temoigner/", {"retirer": given.pk})
-    assert not TestimonyModel.objects.filter(author=user).exists()
+    assert not report_models.Testimony.objects.filter(author=user).exists()
 
 
 def test_only_participants_testify(client, closed_challenge) -> None:
