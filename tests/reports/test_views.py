@@ -274,3 +274,22 @@ def test_the_results_page_links_to_the_report(client, organiser, closed_challeng
     client.force_login(organiser)
     page = client.get("/t/val-de-drome/defis/hiver/resultats/").content.decode()
     assert 'href="/t/val-de-drome/defis/hiver/bilan/preparer/"' in page
+
+
+@needs_pdf
+def test_the_pdf_says_what_the_api_says(
+    client, organiser, closed_challenge, django_capture_on_commit_callbacks
+) -> None:
+    """The fourth output of the same figures: every key figure of the API is
+    in the public PDF's text, as value and unit."""
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(BASE + "fabriquer/", {"version": "public"})
+    report = Report.objects.get()
+    assert report.status == ReportStatus.DONE, report.error
+    text = " ".join(pdf_text(report.pdf.read()).replace("\xa0", " ").replace("\u202f", " ").split())
+    api = client.get("/api/v1/challenges/val-de-drome/hiver/report").json()
+    assert api["data_key"] == report.data_key
+    for figure in api["figures"]:
+        value = " ".join(f"{figure['valeur']} {figure['unite']}".replace("\u202f", " ").split())
+        assert value in text, figure
