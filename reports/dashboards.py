@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from challenges.models import Challenge, Phase, Registration, RegistrationStatus, Team
 from challenges.status import data_statuses
+from commons.models import Feedback
 from events.models import Event, EventStatus
 from events.models import RegistrationStatus as SeatStatus
 from network.models import (
@@ -63,6 +64,7 @@ COLUMNS: list[tuple[str, Any, bool]] = [
     ("overdue", gettext_lazy("Membres à recontacter"), True),
     ("join_requests", gettext_lazy("Demandes d'adhésion à examiner"), True),
     ("actions_to_moderate", gettext_lazy("Actions de semaine à relire"), True),
+    ("feedback", gettext_lazy("Retours d'expérience au commun (12 mois)"), False),
 ]
 KEYS = [key for key, _label, _worse in COLUMNS]
 
@@ -164,6 +166,15 @@ def territory_figures(
         .values("week__territory_id")
         .annotate(n=Count("pk"))
         .values_list("week__territory_id", "n"),
+    )
+    _add(
+        figures,
+        "feedback",
+        Feedback.objects.filter(territory_id__in=ids, created_at__gte=now - dt.timedelta(days=365))
+        .order_by()
+        .values("territory_id")
+        .annotate(n=Count("pk"))
+        .values_list("territory_id", "n"),
     )
     return [figures[t.pk] for t in territories]
 

@@ -16,8 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from challenges.models import RegistrationStatus, Theme
+from commons.models import Feedback
 from network.models import ActionStatus
 from reports import dashboards
+from tests.commons.factories import resource
 from tests.events.factories import EventFactory, EventRegistrationFactory
 from tests.factories import (
     ChallengeFactory,
@@ -93,6 +95,12 @@ def busy(territory, *, title: str = "Défi Hiver sobre") -> dict[str, Any]:  # t
     JoinRequestFactory(territory=territory)
     week = CampaignWeekFactory(territory=territory)
     action_with_dates(0, week=week, status=ActionStatus.SUBMITTED)
+    Feedback.objects.create(
+        resource=resource(title="Guide du compost"),
+        territory=territory,
+        context="Testé dans trois quartiers.",
+        usefulness=4,
+    )
     return {"challenge": challenge}
 
 
@@ -114,6 +122,7 @@ def test_the_figures_come_from_the_data(territory) -> None:
         "overdue": 1,
         "join_requests": 1,
         "actions_to_moderate": 1,
+        "feedback": 1,
     }
     assert figures.alerts == 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1
 
