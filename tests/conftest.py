@@ -94,6 +94,7 @@ _MIGRATION_DATA = [
     ("events.migrations.0002_workshop_catalogue", "load_catalogue", "events.WorkshopTemplate"),
     ("measures.migrations.0004_mode_factors", "add_mode_factors", "measures.FactorSet"),
     ("measures.migrations.0007_default_factor_bases", "add_bases", "measures.FactorSet"),
+    ("measures.migrations.0008_equivalence_factors", "add_equivalences", "measures.FactorSet"),
     ("commons.migrations.0004_shipped_content", "load_content", "commons.Resource"),
 ]
 
