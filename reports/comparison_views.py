@@ -48,13 +48,13 @@ def _chart(rows: list[dict[str, Any]], theme: str) -> BarChart | None:
             "dans l'ordre du tableau. Une barre vers la gauche signale une hausse."
         )
         % {"what": label},
-        labels=[f"{r['territory']} — {r['challenge']} ({r['year']})" for r in rows],
+        labels=[r["challenge"] for r in rows],
         values=[r["savings_pct"] for r in rows],
         unit="%",
         value_label=label + " (%)",
         label_header=_("Défi"),
         chart_id="comparaison-defis",
-        label_width=300,
+        label_width=330,
     )
 
 

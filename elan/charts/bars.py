@@ -142,7 +142,7 @@ class BarChart:
                     self.label_width - 8,
                     _r(middle),
                     INK,
-                    _short(label),
+                    _short(label, max(8, round(self.label_width / 7.9))),
                 )
             )
             if value is None:
@@ -198,7 +198,8 @@ class BarChart:
 
 
 def _short(label: str, size: int = 24) -> str:
-    # The full label is in the bar's <title> and in the table.
+    # The full label is in the bar's <title> and in the table; `size` follows
+    # the room the chart leaves to labels (24 characters in 190 px).
     return label if len(label) <= size else label[: size - 1] + "…"
 
 
