@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from api.urls import api
+from elan.health import health
 
 admin.site.site_header = _("Élan — administration")
 admin.site.site_title = _("Élan")
@@ -31,6 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api-jetons/", include("api.token_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("sante/", health, name="health"),
 ]
 
 
