@@ -228,6 +228,23 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs for `celery -A elan beat`; each also has a management command.
 CELERY_BEAT_SCHEDULE = {
     "send-queued-emails": {"task": "accounts.tasks.send_queued_emails", "schedule": 60.0},
+    # The periodic jobs that are also management commands (for cron):
+    "send-data-reminders": {  # manage.py send_reminders
+        "task": "measures.tasks.send_due_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "send-event-reminders": {  # manage.py send_event_reminders
+        "task": "events.tasks.send_event_reminders",
+        "schedule": crontab(minute=0),
+    },
+    "network-overdue-digest": {  # manage.py network_overdue_digest
+        "task": "network.tasks.send_overdue_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+    },
+    "close-expired-campaigns": {  # manage.py close_expired_campaigns
+        "task": "pledges.tasks.close_expired_campaigns",
+        "schedule": crontab(hour=0, minute=15),
+    },
     # Running challenges' results move to a new day at midnight: computed before anyone looks.
     "precompute-running-results": {
         "task": "measures.tasks.precompute_running_results",

@@ -153,3 +153,12 @@ def notify_participants_task(*, campaign_id: int, name: str) -> int:
             batch = []
     queue_emails(batch)
     return sent
+
+
+@shared_task
+def close_expired_campaigns() -> int:
+    """The daily closing of campaigns past their deadline below their
+    threshold (beat: 00:15; `manage.py close_expired_campaigns` by cron)."""
+    from pledges.services import campaign_expire_due
+
+    return campaign_expire_due()
