@@ -91,7 +91,9 @@ class CommuneInput(forms.TextInput):
                     "hx-trigger": "input changed delay:250ms",
                     "hx-target": f"#{list_id}",
                     "hx-swap": "innerHTML",
-                    "hx-vals": f'js:{{"q": document.getElementById("{input_id}").value}}',
+                    # static/js/elan.js sends the typed text as `q` (no
+                    # `js:` value: the Content-Security-Policy forbids eval).
+                    "data-search-param": "q",
                 }
             )
         context["widget"]["list_id"] = list_id

@@ -9,6 +9,7 @@ swap 400 responses, so the errors still appear next to the fields.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -55,3 +56,38 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ContentSecurityPolicyMiddleware:
+    """A Content-Security-Policy on every response: scripts only from Élan's
+    own origin (no inline script, no eval), styles from it plus inline style
+    attributes (Leaflet and the SVG charts set them), images from it, data
+    URIs and the map tiles' host, no plugin, forms posted to Élan only, and
+    no framing — except the pledge widget (`xframe_options_exempt`), which
+    any site may embed. Off with ELAN_CSP=0."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        tiles = urlsplit(settings.ELAN_TILE_URL.replace("{s}", "a"))
+        tile_origin = f"{tiles.scheme}://{tiles.netloc}" if tiles.netloc else ""
+        directives = [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: blob: {tile_origin}".strip(),
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+        self.policy = "; ".join(directives)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not getattr(settings, "ELAN_CSP", True) or "Content-Security-Policy" in response:
+            return response
+        embeddable = getattr(response, "xframe_options_exempt", False)
+        ancestors = "frame-ancestors *" if embeddable else "frame-ancestors 'none'"
+        response["Content-Security-Policy"] = f"{self.policy}; {ancestors}"
+        return response

@@ -101,6 +101,12 @@ class PageWatch:
     def checked(self) -> None:
         self.current_checked = True
 
+    def on_console(self, message: Any) -> None:
+        # The Content-Security-Policy's refusals (an inline script or handler,
+        # a resource from elsewhere) are console errors: each one is a bug.
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(f"CSP : {message.text[:300]}")
+
     def on_response(self, response: Any) -> None:
         kind = response.request.resource_type
         if kind in {"stylesheet", "script", "font"} and response.status >= 400:
@@ -130,6 +136,7 @@ def _open_page(
     page.on("domcontentloaded", lambda p: watch.loaded(p.url))
     page.on("pageerror", lambda exc: watch.errors.append(f"JavaScript : {exc}"))
     page.on("response", watch.on_response)
+    page.on("console", watch.on_console)
     yield page
 
     problems = []
