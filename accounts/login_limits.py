@@ -46,7 +46,7 @@ def _device_accounts(request: HttpRequest) -> list[int]:
         )
         or ""
     )
-    return [int(pk) for pk in raw.split(",") if pk.isdigit()]
+    return [int(pk) for pk in raw.split(",") if pk.isascii() and pk.isdigit()]
 
 
 def remember_device(request: HttpRequest, response: HttpResponseBase, user: User) -> None:

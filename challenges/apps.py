@@ -9,8 +9,10 @@ class ChallengesConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import mail
+        from challenges import rgpd
         from challenges.tasks import DATA_REMINDER_SCOPE
 
+        rgpd.register_challenges()
         mail.register_scope(
             DATA_REMINDER_SCOPE,
             lambda scope: gettext(

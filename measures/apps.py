@@ -7,6 +7,7 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Mesures")
 
     def ready(self) -> None:
-        from measures import signals
+        from measures import rgpd, signals
 
         signals.connect()
+        rgpd.register_measures()

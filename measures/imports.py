@@ -278,7 +278,8 @@ class _Households:
         if not name and not email:
             raise CellError(_("foyer manquant (colonne foyer ou email)"))
         if name:
-            if name.isdigit() and int(name) in self.by_household:
+            # isdigit() is true of « ² » too, which int() refuses: ASCII digits only.
+            if name.isascii() and name.isdigit() and int(name) in self.by_household:
                 return self.by_household[int(name)]
             matches = self.by_name.get(name.casefold(), [])
             if len(matches) > 1:

@@ -20,7 +20,7 @@ def _news_label(scope: str) -> str:
     from pledges.models import Campaign
 
     pk = scope.rpartition(":")[2]
-    campaigns = Campaign.objects.filter(pk=int(pk) if pk.isdigit() else 0)
+    campaigns = Campaign.objects.filter(pk=int(pk) if pk.isascii() and pk.isdigit() else 0)
     title = campaigns.values_list("title", flat=True).first()
     if title is None:
         return gettext("les nouvelles d'une campagne d'engagement")

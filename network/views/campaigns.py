@@ -431,7 +431,9 @@ def _declaration_page(request: HttpRequest, target: ActorWeek) -> HttpResponse:
         "existing_photos": list(action.photos.all()) if action else [],
         "refusal": refusal,
         "choose_again": request.method == "POST" and bool(request.FILES),
-        "removed_ids": {int(v) for v in request.POST.getlist("remove_photos") if v.isdigit()},
+        "removed_ids": {
+            int(v) for v in request.POST.getlist("remove_photos") if v.isascii() and v.isdigit()
+        },
         "by_organiser": request.user.has_perm(MANAGE, target.territory),
     }
     return TemplateResponse(request, "network/campaigns/action_form.html", context)

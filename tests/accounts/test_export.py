@@ -93,14 +93,14 @@ def test_it_excludes_other_peoples_data(owner_client, owner, terms):
 def test_it_includes_sections_registered_by_other_modules(owner_client, monkeypatch):
     sections = {**rgpd._sections}
     monkeypatch.setattr(rgpd, "_sections", sections)
-    rgpd.register_section("releves", lambda user: [{"compteur": "gaz", "valeur": 1234}])
+    rgpd.register_section("module_exemple", lambda user: [{"compteur": "gaz", "valeur": 1234}])
 
     archive = _archive(owner_client.get(URL))
 
-    assert json.loads(archive.read("donnees.json"))["releves"] == [
+    assert json.loads(archive.read("donnees.json"))["module_exemple"] == [
         {"compteur": "gaz", "valeur": 1234}
     ]
-    assert archive.read("releves.csv").decode("utf-8-sig").splitlines() == [
+    assert archive.read("module_exemple.csv").decode("utf-8-sig").splitlines() == [
         "compteur;valeur",
         "gaz;1234",
     ]
