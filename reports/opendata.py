@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,8 @@ from reports import comparison
 from territories.themes import Theme
 
 LICENCE = terms(Licence.LICENCE_OUVERTE)
+# Public aggregates may be this old (the pledge widget's documented delay).
+FRESH_SECONDS = 30
 LICENCE_ID = "etalab-2.0"  # its identifier in the SPDX-like list of data.gouv.fr
 
 
@@ -76,9 +79,16 @@ class Dataset:
 
     def rows(self, base_url: str = "") -> list[dict[str, Any]]:
         """The rows, keyed by field name in the schema's order; `base_url`
-        makes the page addresses absolute."""
+        makes the page addresses absolute. Kept FRESH_SECONDS in the cache:
+        the page, its files and the API read the same rows, never older."""
+        key = f"elan:opendata:{self.slug}:{base_url}"
+        cached = cache.get(key)
+        if cached is not None:
+            return list(cached)
         names = [f.name for f in self.fields]
-        return [{name: row.get(name) for name in names} for row in self.build(base_url)]
+        rows = [{name: row.get(name) for name in names} for row in self.build(base_url)]
+        cache.set(key, rows, FRESH_SECONDS)
+        return rows
 
     def table_schema(self) -> dict[str, Any]:
         return {

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
@@ -200,6 +201,7 @@ def test_the_api_serves_the_catalogue_and_the_same_rows(client, world) -> None:
 
 def test_the_files_read_in_constant_queries(client, world) -> None:
     def count(url: str) -> int:
+        cache.clear()  # the rows are kept 30 s: count a computation
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         return len(queries.captured_queries)
@@ -222,3 +224,12 @@ def test_decimals_are_json_numbers() -> None:
 
     assert json_ready(Decimal("12.50")) == 12.5
     assert json_ready(dt.date(2026, 1, 2)) == "2026-01-02"
+
+
+def test_the_rows_are_kept_thirty_seconds_at_most(client, world, settings) -> None:
+    first = client.get(f"{BASE}evenements.json").json()["nombre"]
+    EventFactory(territory=world["territory"], title="Nouvel atelier")
+    assert client.get(f"{BASE}evenements.json").json()["nombre"] == first  # from the cache
+    assert opendata.FRESH_SECONDS <= 30
+    cache.clear()  # as when the 30 s are over
+    assert client.get(f"{BASE}evenements.json").json()["nombre"] == first + 1
