@@ -396,6 +396,9 @@ class ResultSnapshot(models.Model):
     payload = models.JSONField()
     # The aggregates only (measures.results.cache.public_part): what public pages read.
     public_payload = models.JSONField(default=dict)
+    # The households left out and why (the organisers' list), read alone by
+    # the organisers' results page instead of the whole payload.
+    exclusions = models.JSONField(default=list)
     is_final = models.BooleanField(_("résultats figés"), default=False)
 
     class Meta:

@@ -25,7 +25,6 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import transaction
 from django.db.models import F
-from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from challenges.models import Challenge, Phase
@@ -172,16 +171,17 @@ def latest_snapshot(challenge: Challenge, *, public: bool = False) -> dict[str, 
     return row or None
 
 
-def private_key(challenge: Challenge, key: str) -> Any:
-    """One key of the latest snapshot's whole payload (e.g. the organiser's
-    list of exclusions), extracted by the database: the page that needs it
-    does not read every household's figures too."""
-    return (
+def exclusions(challenge: Challenge) -> list[dict[str, Any]]:
+    """The households the latest results leave out, and why (the organisers'
+    list): its own column, so that the page that shows it does not read
+    every household's figures too."""
+    row = (
         ResultSnapshot.objects.filter(challenge=challenge)
         .order_by("-is_final", "-computed_at")
-        .values_list(KeyTransform(key, "payload"), flat=True)
+        .values_list("exclusions", flat=True)
         .first()
     )
+    return list(row or [])
 
 
 def fresh_snapshots(
@@ -253,6 +253,7 @@ def _compute_and_store(
             data_version=challenge.data_version,
             payload=payload,
             public_payload=public_part(payload),
+            exclusions=payload.get("excluded") or [],
             is_final=final,
         )
     return payload

@@ -250,10 +250,10 @@ def challenge_results(request: HttpRequest, challenge: Challenge) -> HttpRespons
     context["closed_phases"] = ("termine", "archive")
     if has_started(challenge):
         # Organisers see the exclusions too, not every household's figures:
-        # the public part and one key of the whole payload.
+        # the public part and the exclusions' own column.
         payload = challenge_payload(challenge, public=True)
         if can_manage:
-            payload = {**payload, "excluded": cache.private_key(challenge, "excluded") or []}
+            payload = {**payload, "excluded": cache.exclusions(challenge)}
         teams = sorted(
             payload.get("teams") or [], key=lambda t: (t.get("rank") or 10**6, t["name"])
         )

@@ -50,7 +50,7 @@ def world(territory, monkeypatch):  # type: ignore[no-untyped-def]
         )
     payload = build_payload(challenge, teams, regs)
     monkeypatch.setattr(cache, "challenge_results", lambda c, **kw: payload)
-    monkeypatch.setattr(cache, "private_key", lambda c, key: payload.get(key))
+    monkeypatch.setattr(cache, "exclusions", lambda c: payload.get("excluded") or [])
     series = {
         "meters": [],
         "weeks": ["2025-12-01", "2025-12-08"],

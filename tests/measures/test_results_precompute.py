@@ -212,7 +212,7 @@ def test_the_organisers_page_reads_the_exclusions_without_the_households(
     add_household(challenge)
     missing = add_household(challenge, gas=(None, None))
     payload = challenge_results(challenge, today=RUNNING_DAY)
-    assert cache.private_key(challenge, "excluded") == payload["excluded"]
+    assert cache.exclusions(challenge) == payload["excluded"]
     client.force_login(organiser)
     page = reverse("measures:challenge_results", args=[territory.slug, challenge.slug])
     response = client.get(page)
