@@ -22,6 +22,7 @@ from accounts.models import (
     Household,
     OutgoingEmail,
     OutgoingEmailQuerySet,
+    PersonalDataAccess,
     SuppressionSource,
     User,
 )
@@ -222,3 +223,23 @@ class EmailSuppressionAdmin(admin.ModelAdmin):
         # Through the service: the hash, and the queued messages suppressed at once.
         saved = mail.unsubscribe(email=obj.email, scope=obj.scope, source=SuppressionSource.ADMIN)
         obj.pk = saved.pk
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Read only: the log is evidence, nobody edits it."""
+
+    list_display = ("at", "user_label", "kind", "what", "territory", "people")
+    list_filter = ("kind", "territory")
+    search_fields = ("user_label", "what", "territory", "path")
+    date_hierarchy = "at"
+    readonly_fields = ("at", "user", "user_label", "kind", "what", "territory", "people", "path")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

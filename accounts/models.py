@@ -410,3 +410,38 @@ class EmailSuppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email or self.email_hash[:12]} — {self.scope}"
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "consultation", _("Consultation")
+    EXPORT = "export", _("Export")
+
+
+class PersonalDataAccess(models.Model):
+    """An organiser saw or exported other people's personal data: who, what,
+    of which territory, when (RGPD accountability; platform admins read it
+    in the back office). Written by `accounts.audit.log_access`."""
+
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # Kept as text: the entry stays readable when the account is erased.
+    user_label = models.CharField(_("compte"), max_length=254)
+    kind = models.CharField(_("accès"), max_length=20, choices=AccessKind.choices)
+    what = models.CharField(_("données"), max_length=200)
+    territory = models.CharField(_("territoire"), max_length=80, blank=True)
+    people = models.PositiveIntegerField(_("personnes ou foyers concernés"), default=0)
+    path = models.CharField(_("adresse"), max_length=500)
+
+    class Meta:
+        verbose_name = _("accès à des données personnelles")
+        verbose_name_plural = _("accès à des données personnelles")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_label} — {self.get_kind_display()} — {self.what}"

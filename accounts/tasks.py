@@ -39,3 +39,12 @@ def deliver_bulk_email(self: Any, outgoing_id: int) -> str:
 def send_queued_emails() -> int:
     """Every minute (Celery beat): hand over again what the broker missed."""
     return mail.dispatch_due()
+
+
+@shared_task
+def purge_access_log() -> int:
+    """The entries of the personal-data access log older than
+    ELAN_ACCESS_LOG_DAYS (beat: daily 03:30)."""
+    from accounts import audit
+
+    return audit.purge_access_log()

@@ -229,6 +229,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs for `celery -A elan beat`; each also has a management command.
 CELERY_BEAT_SCHEDULE = {
     "send-queued-emails": {"task": "accounts.tasks.send_queued_emails", "schedule": 60.0},
+    "purge-access-log": {
+        "task": "accounts.tasks.purge_access_log",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # The periodic jobs that are also management commands (for cron):
     "send-data-reminders": {  # manage.py send_reminders
         "task": "measures.tasks.send_due_reminders",
@@ -278,6 +282,8 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (elan.middleware): no inline script anywhere.
 ELAN_CSP = env_bool("ELAN_CSP", True)
+# How long the log of organisers' access to personal data keeps its entries.
+ELAN_ACCESS_LOG_DAYS = env_int("ELAN_ACCESS_LOG_DAYS", 365, minimum=30)
 if env_bool("ELAN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

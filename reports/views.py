@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.audit import log_access
 from accounts.models import User
 from challenges.models import Challenge
 from challenges.views import challenge_from_url
@@ -70,7 +71,14 @@ def figures_csv(request: HttpRequest, challenge: Challenge) -> HttpResponse:
 @require_GET
 @permission_required(MANAGE, challenge_from_url, visible=VIEW_CHALLENGE)
 def organiser_report(request: HttpRequest, challenge: Challenge) -> HttpResponse:
-    return _page(request, challenge, Audience.ORGANISER)
+    response = _page(request, challenge, Audience.ORGANISER)
+    log_access(
+        request,
+        what=f"bilan, version de l'équipe d'animation (foyers exclus nommés) : « {challenge.title} »",
+        territory=challenge.territory,
+        people=len(getattr(response, "context_data", {}).get("excluded") or []),
+    )
+    return response
 
 
 def _reports(challenge: Challenge) -> dict[str, Report | None]:

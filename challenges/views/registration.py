@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.audit import log_access
 from accounts.models import Household, User
 from challenges.forms.registration import DecisionForm, RegistrationForm, RegistrationOptionsForm
 from challenges.models import Challenge, Registration, RegistrationStatus, Team
@@ -192,6 +193,12 @@ def candidates(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     if status in RegistrationStatus.values:
         registrations = registrations.filter(status=status)
     counts = dict(challenge.registrations.order_by().values_list("status").annotate(n=Count("pk")))
+    log_access(
+        request,
+        what=f"candidatures des foyers au défi « {challenge.title} »",
+        territory=challenge.territory,
+        people=sum(counts.values()),
+    )
     context = {
         "challenge": challenge,
         "registrations": registrations,

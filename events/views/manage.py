@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.audit import log_access
 from accounts.models import User
 from elan.charts import BarChart
 from events import services
@@ -256,6 +257,12 @@ def registrations(request: HttpRequest, event: Event) -> HttpResponse:
         event.registrations.with_rank()  # type: ignore[attr-defined]
         .select_related("user")
         .order_by("status", "created_at", "pk")
+    )
+    log_access(
+        request,
+        what=f"inscrit·es à l'événement « {event.title} »",
+        territory=event.territory,
+        people=event.registrations.count(),
     )
     context = {
         "territory": event.territory,

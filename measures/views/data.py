@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.audit import log_access
 from challenges.models import Challenge, Theme
 from challenges.views import challenge_from_url
 from elan.tabular.forms import TableFileField
@@ -184,6 +185,13 @@ def data_export(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     except ValueError:
         kind = DataKind.READINGS
     text = imports.data_export(challenge=challenge, kind=kind)
+    log_access(
+        request,
+        what=f"{'relevés' if kind == DataKind.READINGS else 'pesées'} des foyers du défi « {challenge.title} »",
+        territory=challenge.territory,
+        people=challenge.registrations.count(),
+        export=True,
+    )
     response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
     filename = f"{challenge.slug}-{kind.value}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.audit import log_access
 from challenges.models import Challenge, Registration, Team
 from challenges.rules import registration_of
 from challenges.views import challenge_from_url
@@ -656,6 +657,13 @@ def results_export(request: HttpRequest, challenge: Challenge) -> HttpResponse:
         )
     }
     names = [name for name, _spec in HOUSEHOLD_COLUMNS]
+    log_access(
+        request,
+        what=f"résultats par foyer du défi « {challenge.title} »",
+        territory=challenge.territory,
+        people=len(registrations),
+        export=True,
+    )
     return table_response(filename, names, household_csv_rows(payload, registrations))
 
 

@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.audit import log_access
 from network import meetings, services
 from network.forms import (
     ActorForm,
@@ -89,6 +90,13 @@ def _detail_context(
 @permission_required(VIEW, actor_from_url, visible=SEE)
 def actor_detail(request: HttpRequest, actor: Actor) -> HttpResponse:
     context = _detail_context(request, actor)
+    if request.user.has_perm(MANAGE, actor.territory):  # an organiser, not the actor's own contact
+        log_access(
+            request,
+            what=f"fiche et contacts de « {actor.name} »",
+            territory=actor.territory,
+            people=actor.contacts.count(),
+        )
     return TemplateResponse(request, "network/manage/actor_detail.html", context)
 
 

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.audit import log_access
 from elan.tabular import FileError, ImportRejected, column_key, read_table, table_response
 from elan.tabular.forms import TableFileField
 from elan.tabular.pending import PendingUploads
 from elan.tabular.write import Format
 from network import importing
+from network.models import Contact
 from network.views import PREFIX, territory_from_url, user_of
 from territories.models import Territory
 from territories.permissions import permission_required
@@ -256,6 +258,13 @@ def actor_export(request: HttpRequest, territory: Territory) -> HttpResponse:
             _("Format inconnu : choisissez csv, xlsx ou ods."), content_type="text/plain"
         )
     today = timezone.localdate().isoformat()
+    log_access(
+        request,
+        what="annuaire du réseau avec les contacts",
+        territory=territory,
+        people=Contact.objects.filter(actor__territory=territory).count(),
+        export=True,
+    )
     return table_response(
         f"annuaire-{territory.slug}-{today}",
         importing.export_header(),

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.audit import log_access
 from elan.charts import BarChart, Series, TimeChart
 from elan.tabular import streaming_csv_response
 from pledges import activities
@@ -141,6 +142,13 @@ def _csv_table(campaign: Campaign) -> tuple[list[str], Iterator[list[Any]]]:
 def sponsor_csv(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     # The kit's writer neutralises a first name such as « =HYPERLINK(…) ».
     header, rows = _csv_table(campaign)
+    log_access(
+        request,
+        what=f"participants de la campagne « {campaign.title} »",
+        territory=campaign.territory,
+        people=campaign.participants_count,
+        export=True,
+    )
     name = f"engagements-{slugify(campaign.slug)}-{timezone.localdate():%Y-%m-%d}.csv"
     return streaming_csv_response(name, header, rows)  # type: ignore[return-value]
 

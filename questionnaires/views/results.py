@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.audit import log_access
 from challenges.models import Challenge
 from challenges.views import challenge_from_url
 from elan.tabular import table_response
@@ -135,6 +136,13 @@ def results_csv(request: HttpRequest, questionnaire: Questionnaire) -> HttpRespo
         cells[(answer.response_id, answer.question.lineage)] = answer.as_text()
     head = [_("Réponse n°"), _("Date"), *_extra_headers(questionnaire)]
     rows = Response.objects.filter(questionnaire=questionnaire).order_by("submitted_at", "pk")
+    log_access(
+        request,
+        what=f"réponses au questionnaire « {questionnaire.title} »",
+        territory=questionnaire.territory,
+        people=rows.count(),
+        export=True,
+    )
     # The kit's writer neutralises an open answer such as « =HYPERLINK(…) ».
     return table_response(
         f"reponses-{questionnaire.slug}.csv",
