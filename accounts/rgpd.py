@@ -8,6 +8,7 @@ Registration happens in each app's `AppConfig.ready()`.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -16,6 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils import timezone
@@ -48,6 +50,25 @@ def register_eraser(eraser: Eraser) -> None:
 def run_erasers(user: User) -> None:
     for eraser in _erasers:
         eraser(user)
+
+
+# Retention: each module registers what it anonymises once the thing it was
+# collected for has been over for ELAN_RETENTION_DAYS (a campaign closed, an
+# event held, a request decided). The published aggregates do not change.
+Retention = Callable[[dt.datetime], int]
+_retentions: dict[str, Retention] = {}
+
+
+def register_retention(name: str, anonymise: Retention) -> None:
+    """`anonymise(limit)` blanks the personal data of what ended before
+    `limit` and returns how many rows it changed."""
+    _retentions[name] = anonymise
+
+
+def run_retention(now: dt.datetime | None = None) -> dict[str, int]:
+    days = int(getattr(settings, "ELAN_RETENTION_DAYS", 730))
+    limit = (now or timezone.now()) - dt.timedelta(days=days)
+    return {name: anonymise(limit) for name, anonymise in _retentions.items()}
 
 
 def export_data(user: User) -> dict[str, list[Row]]:

@@ -48,3 +48,12 @@ def purge_access_log() -> int:
     from accounts import audit
 
     return audit.purge_access_log()
+
+
+@shared_task
+def apply_retention() -> dict[str, int]:
+    """Anonymise what ended more than ELAN_RETENTION_DAYS ago, in every
+    module (accounts.rgpd.run_retention; beat: daily 03:45)."""
+    from accounts import rgpd
+
+    return rgpd.run_retention()

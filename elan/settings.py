@@ -229,6 +229,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs for `celery -A elan beat`; each also has a management command.
 CELERY_BEAT_SCHEDULE = {
     "send-queued-emails": {"task": "accounts.tasks.send_queued_emails", "schedule": 60.0},
+    "apply-retention": {
+        "task": "accounts.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "purge-access-log": {
         "task": "accounts.tasks.purge_access_log",
         "schedule": crontab(hour=3, minute=30),
@@ -284,6 +288,9 @@ X_FRAME_OPTIONS = "DENY"
 ELAN_CSP = env_bool("ELAN_CSP", True)
 # How long the log of organisers' access to personal data keeps its entries.
 ELAN_ACCESS_LOG_DAYS = env_int("ELAN_ACCESS_LOG_DAYS", 365, minimum=30)
+# Days after a campaign's close, an event or a request's decision before the
+# personal data collected for it is anonymised (accounts.rgpd.run_retention).
+ELAN_RETENTION_DAYS = env_int("ELAN_RETENTION_DAYS", 730, minimum=30)
 if env_bool("ELAN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

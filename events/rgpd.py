@@ -4,12 +4,13 @@ guest with the same e-mail address, and their personal calendar feed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.rgpd import Row, register_eraser, register_section
+from accounts.rgpd import Row, register_eraser, register_retention, register_section
 from events.models import ACTIVE_STATUSES, CalendarFeed, EventRegistration
 
 if TYPE_CHECKING:
@@ -60,3 +61,15 @@ def erase_registrations(user: User) -> None:
 def register_events() -> None:
     register_section("evenements", export_registrations)
     register_eraser(erase_registrations)
+    register_retention("evenements", anonymise_past_guests)
+
+
+def anonymise_past_guests(limit: dt.datetime) -> int:
+    """Registrations made without an account (a name and an address) to
+    events ended before `limit`: the name and the address go, the status and
+    the attendance stay (the event's figures do not move)."""
+    return (
+        EventRegistration.objects.filter(user__isnull=True, event__ends_at__lt=limit)
+        .exclude(name="", email="")
+        .update(name="", email="")
+    )

@@ -11,14 +11,15 @@ the anonymised account."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
-from accounts.rgpd import Row, register_eraser, register_section
-from network.models import Contact, JoinRequest, Newsletter
+from accounts.rgpd import Row, register_eraser, register_retention, register_section
+from network.models import Contact, JoinRequest, JoinRequestStatus, Newsletter
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -117,3 +118,17 @@ def register() -> None:
     register_section("reseau_demandes_adhesion", export_requests)
     register_section("reseau_lettres", export_newsletters)
     register_eraser(erase)
+    register_retention("reseau_demandes_adhesion", anonymise_decided_requests)
+
+
+def anonymise_decided_requests(limit: dt.datetime) -> int:
+    """Join requests accepted or declined before `limit` (an accepted one has
+    become an actor with its own contacts): the person's name, address and
+    phone go, the organisation's name and the decision stay."""
+    decided = JoinRequest.objects.filter(
+        status__in=[JoinRequestStatus.ACCEPTED, JoinRequestStatus.DECLINED],
+        decided_at__lt=limit,
+    )
+    return decided.exclude(first_name="", last_name="", email="", phone="").update(
+        first_name="", last_name="", email="", phone="", role=""
+    )

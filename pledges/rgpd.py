@@ -8,14 +8,15 @@ commune, the counts and the km, so that published totals do not change.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
-from accounts.rgpd import Row, register_eraser, register_section
-from pledges.models import ActivityReport, Campaign, Commitment
+from accounts.rgpd import Row, register_eraser, register_retention, register_section
+from pledges.models import ActivityReport, Campaign, CampaignStatus, Commitment
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -88,3 +89,19 @@ def register() -> None:
     register_section("engagements", export_commitments)
     register_section("activites_declarees", export_activities)
     register_eraser(erase)
+    register_retention("engagements", anonymise_closed_campaigns)
+
+
+def anonymise_closed_campaigns(limit: dt.datetime) -> int:
+    """Commitments of campaigns expired or fulfilled before `limit`: the
+    first name and the address go, the commune, the site and the status stay
+    (the campaign's published count does not move)."""
+    closed = Campaign.objects.filter(
+        Q(status=CampaignStatus.EXPIRED, expired_at__lt=limit)
+        | Q(status=CampaignStatus.FULFILLED, fulfilled_at__lt=limit)
+    )
+    return (
+        Commitment.objects.filter(campaign__in=closed)
+        .exclude(first_name="", email="")
+        .update(first_name="", email="")
+    )
