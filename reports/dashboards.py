@@ -89,6 +89,11 @@ def _running_challenges(ids: Sequence[int], today: dt.date) -> list[Challenge]:
     return [c for c in found if c.phase(today) in RUNNING_PHASES]
 
 
+def _per_territory(queryset: Any, field: str = "territory_id") -> Any:
+    """(territory id, count) pairs of `queryset`, grouped by `field`."""
+    return queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n")
+
+
 def _add(figures: dict[int, Figures], key: str, rows: Any) -> None:
     for territory_id, n in rows:
         if territory_id in figures:
@@ -124,18 +129,19 @@ def territory_figures(
     _add(
         figures,
         "candidates",
-        Registration.objects.filter(challenge__in=challenges, status=RegistrationStatus.CANDIDATE)
-        .order_by()
-        .values("challenge__territory_id")
-        .annotate(n=Count("pk"))
-        .values_list("challenge__territory_id", "n"),
+        _per_territory(
+            Registration.objects.filter(
+                challenge__in=challenges, status=RegistrationStatus.CANDIDATE
+            ),
+            "challenge__territory_id",
+        ),
     )
     # One row per small team (a count grouped by territory would sum the
     # households of all its teams before comparing them with 3).
     small = Counter(_small_teams(challenges).values_list("challenge__territory_id", flat=True))
     _add(figures, "small_teams", small.items())
     events = _upcoming_events(ids, now)
-    _add(figures, "events", events.order_by().values("territory_id").annotate(n=Count("pk")).values_list("territory_id", "n"))  # fmt: skip
+    _add(figures, "events", _per_territory(events))
     for event in _short_events(events, now):
         figures[event.territory_id].values["events_short"] += 1
     campaigns = _open_campaigns(ids)
@@ -146,35 +152,34 @@ def territory_figures(
         if _campaign_soon(campaign, now):
             values["campaigns_soon"] += 1
     actors = Actor.objects.filter(territory_id__in=ids).with_membership()
-    _add(figures, "members", actors.members().order_by().values("territory_id").annotate(n=Count("pk")).values_list("territory_id", "n"))  # fmt: skip
+    _add(figures, "members", _per_territory(actors.members()))
     overdue = actors.with_last_contact().overdue(today=today, days=OVERDUE_DAYS)
-    _add(figures, "overdue", overdue.order_by().values("territory_id").annotate(n=Count("pk")).values_list("territory_id", "n"))  # fmt: skip
+    _add(figures, "overdue", _per_territory(overdue))
     _add(
         figures,
         "join_requests",
-        JoinRequest.objects.filter(territory_id__in=ids, status=JoinRequestStatus.PENDING)
-        .order_by()
-        .values("territory_id")
-        .annotate(n=Count("pk"))
-        .values_list("territory_id", "n"),
+        _per_territory(
+            JoinRequest.objects.filter(territory_id__in=ids, status=JoinRequestStatus.PENDING)
+        ),
     )
     _add(
         figures,
         "actions_to_moderate",
-        CampaignAction.objects.filter(week__territory_id__in=ids, status=ActionStatus.SUBMITTED)
-        .order_by()
-        .values("week__territory_id")
-        .annotate(n=Count("pk"))
-        .values_list("week__territory_id", "n"),
+        _per_territory(
+            CampaignAction.objects.filter(
+                week__territory_id__in=ids, status=ActionStatus.SUBMITTED
+            ),
+            "week__territory_id",
+        ),
     )
     _add(
         figures,
         "feedback",
-        Feedback.objects.filter(territory_id__in=ids, created_at__gte=now - dt.timedelta(days=365))
-        .order_by()
-        .values("territory_id")
-        .annotate(n=Count("pk"))
-        .values_list("territory_id", "n"),
+        _per_territory(
+            Feedback.objects.filter(
+                territory_id__in=ids, created_at__gte=now - dt.timedelta(days=365)
+            )
+        ),
     )
     return [figures[t.pk] for t in territories]
 
@@ -200,17 +205,24 @@ def _upcoming_events(ids: Sequence[int], now: dt.datetime) -> Any:
     )
 
 
-def _short_events(events: Any, now: dt.datetime) -> list[Event]:
-    """Events two weeks away or less with fewer than 3 confirmed or under a
-    third of their places taken."""
-    soon = events.filter(starts_at__lt=now + SOON).annotate(
+def _with_confirmed(events: Any) -> Any:
+    return events.annotate(
         confirmed=Count("registrations", filter=Q(registrations__status=SeatStatus.CONFIRMED))
     )
-    return [
-        e
-        for e in soon.select_related("territory").order_by("starts_at")
-        if e.confirmed < 3 or (e.capacity and e.confirmed * 3 < e.capacity)
-    ]
+
+
+def _is_short(event: Event, now: dt.datetime) -> bool:
+    """Two weeks away or less with fewer than 3 confirmed or under a third of
+    its places taken (needs `_with_confirmed`)."""
+    confirmed = event.confirmed  # type: ignore[attr-defined]
+    return event.starts_at < now + SOON and (
+        confirmed < 3 or bool(event.capacity and confirmed * 3 < event.capacity)
+    )
+
+
+def _short_events(events: Any, now: dt.datetime) -> list[Event]:
+    soon = _with_confirmed(events.filter(starts_at__lt=now + SOON))
+    return [e for e in soon.order_by("starts_at") if _is_short(e, now)]
 
 
 def _open_campaigns(ids: Sequence[int]) -> list[Campaign]:
@@ -265,14 +277,7 @@ def running(territory: Territory, *, now: dt.datetime | None = None) -> dict[str
         }
         for c in sorted(challenges, key=lambda c: (c.starts_on, c.title))
     ]
-    events = list(
-        _upcoming_events([territory.pk], now)
-        .annotate(
-            confirmed=Count("registrations", filter=Q(registrations__status=SeatStatus.CONFIRMED))
-        )
-        .order_by("starts_at")
-    )
-    short = {e.pk for e in _short_events(_upcoming_events([territory.pk], now), now)}
+    events = list(_with_confirmed(_upcoming_events([territory.pk], now)).order_by("starts_at"))
     campaigns = _open_campaigns([territory.pk])
     weeks = list(
         CampaignWeek.objects.filter(territory=territory, declaration_deadline__gte=today).order_by(
@@ -281,7 +286,7 @@ def running(territory: Territory, *, now: dt.datetime | None = None) -> dict[str
     )
     return {
         "challenges": challenge_rows,
-        "events": [{"event": e, "short": e.pk in short} for e in events],
+        "events": [{"event": e, "short": _is_short(e, now)} for e in events],
         "campaigns": [{"campaign": c, "soon": _campaign_soon(c, now)} for c in campaigns],
         "weeks": weeks,
     }
