@@ -42,7 +42,6 @@ RESOURCE_LABELS = {
     "water": gettext_lazy("Eau"),
     "waste": gettext_lazy("Déchets"),
 }
-PRIVATE_KEYS = cache.PRIVATE_KEYS
 TEAMS_PER_PAGE = 50
 
 
@@ -180,9 +179,6 @@ def climate_note(payload: dict[str, Any]) -> dict[str, Any]:
         "zones": zones,
         "without_data": ", ".join(climate.get("zones_without_data") or []),
     }
-
-
-public_payload = cache.public_part
 
 
 # --- getting payloads ------------------------------------------------------------
