@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Last: overrides the CSRF token while a page is cached.
+                "elan.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -264,6 +266,9 @@ CELERY_BEAT_SCHEDULE = {
 # once a first snapshot exists; on by default when a broker runs the tasks.
 ELAN_RESULTS_PRECOMPUTE = env_bool("ELAN_RESULTS_PRECOMPUTE", bool(CELERY_BROKER_URL))
 ELAN_RESULTS_DEBOUNCE_SECONDS = env_int("ELAN_RESULTS_DEBOUNCE_SECONDS", 5, minimum=0)
+# Anonymous public pages kept in the cache, invalidated on write and never
+# older than this (elan/pagecache.py); 0 turns the page cache off.
+ELAN_PAGE_CACHE_SECONDS = env_int("ELAN_PAGE_CACHE_SECONDS", 30, minimum=0)
 
 # Maps (Leaflet is served from the django-leaflet package, never a CDN);
 # OpenStreetMap tiles by default.

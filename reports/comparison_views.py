@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from elan.charts import BarChart
+from elan.pagecache import public_page
 from elan.tabular import table_response
 from measures.views.formatting import num
 from reports import comparison
@@ -58,6 +59,7 @@ def _chart(rows: list[dict[str, Any]], theme: str) -> BarChart | None:
     )
 
 
+@public_page(depends=("territories", "challenges", "measures", "reports"))
 @require_GET
 @permission_required("reports.view_comparison")
 def comparison_page(request: HttpRequest) -> HttpResponse:

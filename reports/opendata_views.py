@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, re_path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from elan.pagecache import TRACKED_APPS, public_page
 from elan.tabular import data_csv_text
 from reports import opendata
 from territories.permissions import permission_required
@@ -67,6 +68,7 @@ def _json(data: Any, filename: str) -> HttpResponse:
     return response
 
 
+@public_page(depends=TRACKED_APPS)
 @require_GET
 @permission_required(PERM)
 def opendata_page(request: HttpRequest) -> HttpResponse:

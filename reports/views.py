@@ -22,6 +22,7 @@ from accounts.audit import log_access
 from accounts.models import User
 from challenges.models import Challenge
 from challenges.views import challenge_from_url
+from elan.pagecache import public_page
 from elan.tabular import table_response
 from reports import services
 from reports.content import key_figures, report_context, selection_of
@@ -50,6 +51,9 @@ def _page(request: HttpRequest, challenge: Challenge, audience: str) -> HttpResp
     return TemplateResponse(request, services.TEMPLATE, context)
 
 
+@public_page(
+    depends=("territories", "challenges", "measures", "events", "questionnaires", "reports")
+)
 @require_GET
 @permission_required("reports.view_public_report", challenge_from_url, visible=VIEW_CHALLENGE)
 def public_report(request: HttpRequest, challenge: Challenge) -> HttpResponse:

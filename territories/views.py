@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from elan.pagecache import public_page
 from territories.forms import PartnerForm, RoleForm, TerritoryForm
 from territories.models import Commune, Membership, Partner, Region, Territory
 from territories.permissions import permission_required
@@ -40,6 +41,7 @@ def _with_counts(queryset):  # type: ignore[no-untyped-def]
     )
 
 
+@public_page(depends=("territories", "challenges"))
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     territories = _with_counts(Territory.objects.published()).order_by("-created_at")[:6]
@@ -59,6 +61,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(depends=("territories",))
 @require_GET
 @permission_required(VIEW, _territory, visible=VIEW)
 def territory_detail(request: HttpRequest, territory: Territory) -> HttpResponse:

@@ -30,6 +30,7 @@ from challenges.models import (
 from challenges.rules import registration_of
 from challenges.services import challenge as services
 from challenges.views import challenge_from_url
+from elan.pagecache import public_page
 from territories.models import Territory
 from territories.permissions import permission_required
 
@@ -151,6 +152,9 @@ def challenge_edit(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     return TemplateResponse(request, "challenges/challenge/form.html", context)
 
 
+@public_page(
+    depends=("territories", "challenges", "measures", "events", "questionnaires", "pledges")
+)
 @require_GET
 @permission_required(VIEW, _challenge, visible=VIEW)
 def challenge_detail(request: HttpRequest, challenge: Challenge) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from commons import search, selectors
 from commons.forms import SearchForm
 from commons.models import Kind, Path, Resource
+from elan.pagecache import public_page
 from questionnaires.models import Kind as QuestionnaireKind
 from questionnaires.models import Questionnaire
 from territories.permissions import check
@@ -23,6 +24,7 @@ from territories.permissions import check
 RESULTS = "questionnaires.view_results"
 
 
+@public_page(depends=("territories", "commons"))
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     published = selectors.base_queryset(request.user)

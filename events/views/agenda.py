@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from challenges.models import Challenge
 from challenges.views import challenge_from_url
+from elan.pagecache import public_page
 from events.models import Event, EventKind
 from events.selectors import AgendaFilters, agenda_communes, agenda_events, event_state
 from territories.models import Commune, Territory
@@ -184,6 +185,7 @@ def _agenda(
     return TemplateResponse(request, "events/agenda/agenda.html", context, status=status)
 
 
+@public_page(depends=("territories", "events"))
 @require_GET
 @permission_required(VIEW_TERRITORY, _territory, visible=VIEW_TERRITORY)
 def agenda(request: HttpRequest, territory: Territory) -> HttpResponse:

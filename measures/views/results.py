@@ -25,6 +25,7 @@ from accounts.audit import log_access
 from challenges.models import Challenge, Registration, Team
 from challenges.rules import registration_of
 from challenges.views import challenge_from_url
+from elan.pagecache import public_page
 from elan.tabular import csv_cell, table_response
 from measures.models import WasteFlow
 from measures.results import cache, household
@@ -238,6 +239,7 @@ def _computed_at(value: str | None) -> dt.datetime | None:
 _challenge = challenge_from_url
 
 
+@public_page(depends=("territories", "challenges", "measures"))
 @require_GET
 @permission_required("measures.view_challenge_results", _challenge, visible=VIEW_CHALLENGE)
 def challenge_results(request: HttpRequest, challenge: Challenge) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from elan.pagecache import public_page
 from elan.ratelimit import RateLimit, client_ip
 from network import services
 from network.forms import DirectoryFilterForm, JoinForm
@@ -58,6 +59,7 @@ def markers(actors: list[Actor]) -> list[dict[str, Any]]:
     return list(places.values())
 
 
+@public_page(depends=("territories", "network"))
 @require_GET
 @permission_required("network.view_directory", territory_from_url, visible=VIEW_TERRITORY)
 def directory(request: HttpRequest, territory: Territory) -> HttpResponse:

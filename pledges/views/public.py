@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from elan.links import site_root
+from elan.pagecache import public_page
 from pledges.forms import CommitForm
 from pledges.models import (
     Campaign,
@@ -227,6 +228,7 @@ def operation_detail(request: HttpRequest, operation: Operation) -> HttpResponse
     return TemplateResponse(request, "pledges/operation.html", context)
 
 
+@public_page(depends=("territories", "pledges"))
 @require_GET
 @permission_required(VIEW, campaign_from_url, visible=VIEW)
 def campaign_detail(request: HttpRequest, campaign: Campaign) -> HttpResponse:
