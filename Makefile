@@ -12,7 +12,7 @@ export ELAN_SSL_REDIRECT ?= 0
 export ELAN_SECURE_COOKIES ?= 0
 export ELAN_HSTS_SECONDS ?= 0
 
-.PHONY: run test lint format typecheck check-deploy bench lock messages clean serve setup browser-deps pdf-deps pdf-check
+.PHONY: run test lint format typecheck check-deploy bench lock messages clean serve setup browser-deps pdf-deps pdf-check audit
 
 $(VENV)/.base: requirements/base.txt
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "Python venv manque : sudo apt-get install python3-venv"; exit 1; }
@@ -66,6 +66,11 @@ check-deploy: $(VENV)/.base
 	ELAN_DEBUG=0 ELAN_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ELAN_ALLOWED_HOSTS=elan.example.org ELAN_SITE_URL=https://elan.example.org ELAN_SSL_REDIRECT=1 ELAN_SECURE_COOKIES=1 ELAN_HSTS_SECONDS=31536000 \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+## Check the locked dependencies against the known vulnerabilities (needs network).
+audit: $(VENV)/.dev
+	$(VENV)/bin/pip-audit --requirement requirements/base.txt --requirement requirements/dev.txt \
+	  --require-hashes --disable-pip --strict --progress-spinner off
 
 ## Regenerate the hashed lock files from pyproject.toml (needs network to PyPI).
 lock:

@@ -289,6 +289,11 @@ class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
     def for_reference(self, reference: str) -> OutgoingEmailQuerySet:
         return self.filter(reference=reference)
 
+    def failed(self) -> OutgoingEmailQuerySet:
+        """Given up on (a refusal by the server, or every retry spent), latest
+        first: what the organisers' pages list with the server's answer."""
+        return self.filter(status=EmailStatus.FAILED).order_by("-created_at", "-pk")
+
     def tally(self) -> dict[str, int]:
         """Messages per status (every status present, 0 when none), in one query."""
         counts = dict(

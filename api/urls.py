@@ -23,8 +23,66 @@ from api import (
     teams,
 )
 from api.routes import router
+from api.schemas import ErrorOut
 
-api = NinjaAPI(
+ERROR_BODY = {"$ref": "#/components/schemas/ErrorOut"}
+VALIDATION_BODY = {
+    "type": "object",
+    "properties": {
+        "message": {"type": "string"},
+        "erreurs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"champ": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["champ", "message"],
+            },
+        },
+    },
+    "required": ["message"],
+}
+
+
+def _answer(description: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": body}}}
+
+
+class ElanAPI(NinjaAPI):
+    """Documents the answers the shared handlers below give to every operation:
+    422 for any input that fails validation, 404 for a page past the end of a
+    paged list or an unknown object in the path, 401/403 where a token is asked.
+    Schemathesis (tests/api/test_schemathesis.py) found them undocumented."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"].setdefault("schemas", {}).setdefault(
+            "ErrorOut", ErrorOut.model_json_schema()
+        )
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                _document_shared_errors(operation)
+        return schema
+
+
+def _document_shared_errors(operation: dict[str, Any]) -> None:
+    responses = operation.setdefault("responses", {})
+    names = {p["name"] for p in operation.get("parameters", [])}
+    in_path = any(p["in"] == "path" for p in operation.get("parameters", []))
+    added: dict[int, dict[str, Any]] = {}
+    if names or "requestBody" in operation:
+        added[422] = _answer("Requête invalide", VALIDATION_BODY)
+    if "page" in names or in_path:
+        added[404] = _answer("Introuvable", ERROR_BODY)
+    if operation.get("security"):
+        added[401] = _answer("Authentification requise", ERROR_BODY)
+        if in_path:
+            added[403] = _answer("Accès refusé", ERROR_BODY)
+    for code, answer in added.items():
+        if code not in responses and str(code) not in responses:
+            responses[code] = answer
+
+
+api = ElanAPI(
     title="Élan API",
     version="1",
     urls_namespace="api",

@@ -53,7 +53,7 @@ def _cache() -> str:
     cache.set(key, value, timeout=30)
     if cache.get(key) != value:
         raise RuntimeError("le cache ne rend pas ce qu'on y met")
-    return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return str(settings.CACHES["default"]["BACKEND"]).rsplit(".", 1)[-1]
 
 
 def _broker() -> str:

@@ -8,13 +8,19 @@ swap 400 responses, so the errors still appear next to the fields.
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.signals import got_request_exception
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template import loader
 from django.utils import translation
 
 
@@ -74,7 +80,15 @@ class ContentSecurityPolicyMiddleware:
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self' 'unsafe-inline'",
-            f"img-src 'self' data: blob: {tile_origin}".strip(),
+            " ".join(
+                part
+                for part in (
+                    "img-src 'self' data: blob:",
+                    tile_origin,
+                    settings.ELAN_PUBLIC_MEDIA_ORIGIN,
+                )
+                if part
+            ),
             "font-src 'self'",
             "connect-src 'self'",
             "object-src 'none'",
@@ -91,3 +105,96 @@ class ContentSecurityPolicyMiddleware:
         ancestors = "frame-ancestors *" if embeddable else "frame-ancestors 'none'"
         response["Content-Security-Policy"] = f"{self.policy}; {ancestors}"
         return response
+
+
+# --- Database down: a French 503, never a traceback ------------------------------------
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+UNAVAILABLE_MESSAGE = (
+    "Service momentanément indisponible : la base de données ne répond pas. "
+    "Réessayez dans quelques instants."
+)
+# Used when even the template cannot be read: the page must not depend on anything.
+UNAVAILABLE_FALLBACK = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+    "<title>Service momentanément indisponible · Élan</title></head><body>"
+    "<h1>Service momentanément indisponible</h1>"
+    f"<p>{UNAVAILABLE_MESSAGE}</p></body></html>"
+)
+database_logger = logging.getLogger("elan.database")
+
+
+class DatabaseUnavailableMiddleware:
+    """A 503 with a plain French page (JSON under /api/) when the database
+    cannot be reached, and the broken connection closed so that the next
+    request connects again (CONN_HEALTH_CHECKS checks the others).
+
+    First in MIDDLEWARE. A view's error (or one of the lazy session and user,
+    read in the view or its template) arrives in `process_exception`. An
+    error in another middleware (the session saved on the way out) has
+    already become Django's 500 by the time it reaches `__call__`: the
+    `got_request_exception` receiver below marks the request, and the 500 is
+    replaced here. Django has logged that one; `process_exception` logs its own.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "_elan_database_error", None) is not None:
+            _close_broken_connections()
+            return unavailable_response(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        database_logger.error(
+            "Base de données indisponible, réponse 503 à %s %s : %s",
+            request.method,
+            request.path,
+            exception,
+            exc_info=exception,
+        )
+        _close_broken_connections()
+        return unavailable_response(request)
+
+
+@receiver(got_request_exception, dispatch_uid="elan.middleware.database_error")
+def _mark_database_error(
+    sender: object, request: HttpRequest | None = None, **kwargs: object
+) -> None:
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, DATABASE_ERRORS):
+        request._elan_database_error = error  # type: ignore[attr-defined]
+
+
+def _close_broken_connections() -> None:
+    for conn in connections.all(initialized_only=True):
+        try:
+            if conn.connection is not None and not conn.is_usable():
+                conn.close()
+        except DatabaseError:
+            pass  # closing a dead connection may fail too: it is gone either way
+
+
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    """Rendered without a request context: no context processor, no query."""
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"message": UNAVAILABLE_MESSAGE}, status=503, json_dumps_params={"ensure_ascii": False}
+        )
+    else:
+        try:
+            body = loader.get_template("503.html").render()
+        except Exception:  # a broken template must not turn the 503 into a 500
+            body = UNAVAILABLE_FALLBACK
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    # Logged already (with its cause): Django's request log would add a second line.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response

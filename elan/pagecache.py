@@ -37,6 +37,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -73,7 +74,7 @@ def bump(app: str) -> None:
     cache.set(_generation_key(app), time.time_ns(), timeout=None)
 
 
-def _bump(sender: type, **kwargs: Any) -> None:
+def _bump(sender: type[models.Model], **kwargs: Any) -> None:
     app = sender._meta.app_label
     if app in TRACKED_APPS:
         bump(app)

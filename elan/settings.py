@@ -6,8 +6,10 @@ mode on SQLite with e-mails printed on the console and tasks run in process.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 import xstatic.pkg.leaflet
 from celery.schedules import crontab
@@ -15,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from elan.env import env_bool, env_int, env_list, env_str, parse_database_url, parse_email_url
+from elan.storage import media_storages, public_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -75,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it turns a database error anywhere below into the French 503.
+    "elan.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "elan.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -123,6 +128,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # A database that does not answer fails the request within seconds (the
+    # French 503 of elan.middleware) instead of holding a worker; connections
+    # are kept CONN_MAX_AGE and checked before reuse (CONN_HEALTH_CHECKS), so
+    # service resumes by itself once the database is back.
+    _db_options: dict[str, Any] = DATABASES["default"]["OPTIONS"]  # type: ignore[assignment]
+    _db_options.setdefault("connect_timeout", 5)
+# A read replica for anonymous GET/HEAD requests (elan/db_router.py); without
+# it no router and no middleware run at all.
+_replica_url = env_str("ELAN_REPLICA_DATABASE_URL")
+if _replica_url:
+    DATABASES["replica"] = parse_database_url(_replica_url, base_dir=BASE_DIR)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["elan.db_router.ReplicaRouter"]
+    # Appended, hence after AuthenticationMiddleware: it needs request.user.
+    MIDDLEWARE.append("elan.db_router.ReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -174,10 +195,14 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("ELAN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploads: private (served by permission-checked views) and public (logos)
+# apart, on the disk or on object storage when ELAN_S3_BUCKET is set
+# (elan/storage.py, docs/deploy.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+ELAN_PUBLIC_MEDIA_ORIGIN = public_origin(os.environ)
 # Serve straight from the apps' static folders too, so that a fresh checkout
 # works without collectstatic, in debug or not.
 WHITENOISE_USE_FINDERS = True
@@ -209,15 +234,24 @@ if ELAN_EMAIL_BULK_RATE_LIMIT and not re.fullmatch(
 ELAN_EMAIL_QUEUE = env_str("ELAN_EMAIL_QUEUE")
 ELAN_EMAIL_BULK_QUEUE = env_str("ELAN_EMAIL_BULK_QUEUE")
 
-# Cache: Redis when configured (shared by every node), memory otherwise.
+# Cache: Redis when configured (shared by every node), memory otherwise. A
+# Redis that does not answer degrades to no cache (elan/cache.py) within a
+# quarter of a second instead of failing or stalling the page.
 _cache_url = env_str("ELAN_CACHE_URL")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        {
+            "BACKEND": "elan.cache.DegradingRedisCache",
+            "LOCATION": _cache_url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
         if _cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions stay in the database (Django's default, said here on purpose): a
+# Redis outage must not log everyone out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Background tasks: Celery with a broker when one is set, in process otherwise.
 CELERY_BROKER_URL = env_str("ELAN_BROKER_URL")

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.mail import BROKER_ERRORS
 from challenges.models import Challenge
 from elan import pdf
 from reports.content import data_key, payload_of, report_context, selection_of
@@ -82,8 +83,19 @@ def request_report(*, challenge: Challenge, audience: str, user: Any, host: str)
     if created:
         from reports.tasks import generate_report
 
-        transaction.on_commit(lambda: generate_report.delay(report.pk))
+        transaction.on_commit(lambda: _hand_over(generate_report, report.pk))
     return report
+
+
+def _hand_over(task: Any, report_id: int) -> None:
+    """A broker down must not fail the request: the report stays « en attente »
+    and asking for it again after STALE_AFTER queues it again."""
+    try:
+        task.delay(report_id)
+    except BROKER_ERRORS as error:
+        logger.warning(
+            "Rapport %s : broker injoignable (%s), génération à relancer.", report_id, error
+        )
 
 
 def _progress(report: Report, percent: int, step: str, **fields: Any) -> None:

@@ -11,6 +11,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from elan.storage import public_storage
+
 
 def normalize_name(value: str) -> str:
     """Lower-case, accent-free, hyphen-free form used to search commune names."""
@@ -144,7 +146,9 @@ class Territory(models.Model):
     )
     tagline = models.CharField(_("accroche"), max_length=200, blank=True)
     description = models.TextField(_("présentation"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="territories/logos/", blank=True)
+    logo = models.ImageField(
+        _("logo"), upload_to="territories/logos/", blank=True, storage=public_storage
+    )
     accent_color = models.CharField(
         _("couleur d'accent"), max_length=7, default="#1f6f50", validators=[colour_validator]
     )
@@ -171,7 +175,9 @@ class Partner(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="partners")
     name = models.CharField(_("nom"), max_length=150)
     url = models.URLField(_("lien"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="territories/partners/", blank=True)
+    logo = models.ImageField(
+        _("logo"), upload_to="territories/partners/", blank=True, storage=public_storage
+    )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:

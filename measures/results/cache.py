@@ -17,6 +17,7 @@ only a challenge that never had a snapshot is computed on a page view."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -27,6 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.mail import BROKER_ERRORS
 from challenges.models import Challenge, Phase
 from measures.factors import current_factor_set
 from measures.models import (
@@ -35,6 +37,7 @@ from measures.models import (
 )
 from measures.results.payload import compute_challenge_results
 
+logger = logging.getLogger(__name__)
 FROZEN_PHASES = {Phase.CLOSED, Phase.ARCHIVED}
 # Keys of the payload that name or describe single households: never public.
 PRIVATE_KEYS = ("households", "excluded")
@@ -79,7 +82,16 @@ def schedule_precompute(challenge_ids: Sequence[int]) -> int:
 
 
 def _queue(task: Any, challenge_id: int, delay: int) -> None:
-    task.apply_async((challenge_id,), countdown=delay)
+    """After the write's commit: a broker down must not turn the saved write
+    into an error. The page views show the last results meanwhile; the next
+    write (or the nightly job) schedules them again."""
+    try:
+        task.apply_async((challenge_id,), countdown=delay)
+    except BROKER_ERRORS as error:
+        django_cache.delete(f"elan:results-scheduled:{challenge_id}")
+        logger.warning(
+            "Défi %s : broker injoignable (%s), calcul des résultats reporté.", challenge_id, error
+        )
 
 
 def running_challenge_ids(today: dt.date | None = None) -> list[int]:

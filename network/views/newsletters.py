@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import OutgoingEmail
 from elan.ratelimit import RateLimit, client_ip
 from network import newsletters
 from network.forms import SegmentForm
@@ -40,6 +41,7 @@ MANAGE = "network.manage"
 PUBLIC = "network.view_directory"
 IP_RATE = RateLimit("newsletter-subscribe-ip", 5, 10 * 60)
 EMAIL_RATE = RateLimit("newsletter-subscribe-email", 3, 24 * 60 * 60)
+FAILURES_SHOWN = 50  # the latest failed deliveries listed on a letter's page
 
 
 def newsletter_from_url(slug: str, pk: int) -> Newsletter:
@@ -262,10 +264,13 @@ def newsletter_send(request: HttpRequest, newsletter: Newsletter) -> HttpRespons
 @permission_required(MANAGE, newsletter_from_url, visible=VIEW_TERRITORY)
 def newsletter_detail(request: HttpRequest, newsletter: Newsletter) -> HttpResponse:
     figures = newsletters.figures(newsletter)
+    failed = OutgoingEmail.objects.for_reference(newsletters.reference(newsletter)).failed()
     context = {
         "territory": newsletter.territory,
         "newsletter": newsletter,
         "figures": figures,
+        "failures": list(failed[:FAILURES_SHOWN]) if figures.failed else [],
+        "failures_count": figures.failed,
         "status": newsletters.status_label(newsletter, figures),
         "body_html": newsletters.render_html(newsletter.body),
         "segment_words": describe(Segment.from_dict(newsletter.segment)),

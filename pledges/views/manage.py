@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
+from accounts.models import OutgoingEmail, User
 from pledges import services
 from pledges.forms import CampaignForm, ContactsForm, FulfilForm, OperationForm
 from pledges.models import Campaign, CampaignStatus, CommitmentStatus, Operation
@@ -26,6 +26,7 @@ from territories.permissions import permission_required
 MANAGE = "pledges.manage_campaign"
 VIEW = "pledges.view_campaign"
 VIEW_TERRITORY = "territories.view_territory"
+FAILURES_SHOWN = 50  # the latest failed e-mails listed on the management page
 
 
 def _territory(slug: str) -> Territory:
@@ -55,12 +56,28 @@ def manage(request: HttpRequest, territory: Territory) -> HttpResponse:
         .order_by("-created_at")
     )
     now = timezone.now()
+    campaigns = list(campaigns)
+    failures, failures_count = _failed_emails(campaigns)
     context = {
         "territory": territory,
         "rows": [{"campaign": c, "state": state_label(c, now)} for c in campaigns],
         "operations": territory.pledge_operations.annotate(n=Count("campaigns")).order_by("title"),
+        "failures": failures,
+        "failures_count": failures_count,
+        "show_about": True,
     }
     return TemplateResponse(request, "pledges/manage/manage.html", context)
+
+
+def _failed_emails(campaigns: list[Campaign]) -> tuple[list[OutgoingEmail], int]:
+    """The campaigns' e-mails given up on (confirmations, news, results), the
+    latest first, each with its campaign's title, in two queries."""
+    titles = {f"campaign:{c.pk}": c.title for c in campaigns}
+    failed = OutgoingEmail.objects.filter(reference__in=list(titles)).failed()
+    rows = list(failed[:FAILURES_SHOWN])
+    for row in rows:
+        row.about = titles[row.reference]  # type: ignore[attr-defined]
+    return rows, (failed.count() if len(rows) == FAILURES_SHOWN else len(rows))
 
 
 @require_http_methods(["GET", "POST"])

@@ -652,3 +652,21 @@ def test_subscribing_too_often_is_a_429(client, territory) -> None:
     )
     assert response.status_code == 429
     assert "Trop de demandes" in text(response)
+
+
+def test_the_letter_page_lists_the_addresses_that_failed_and_why(
+    client, organiser, people, letter, send
+) -> None:
+    sent = send(letter, ASSOCIATIONS)
+    lou = next(row for row in rows(sent) if row.recipient == "lou@jardins.example.org")
+    OutgoingEmail.objects.filter(pk=lou.pk).update(
+        status=EmailStatus.FAILED,
+        attempts=6,
+        last_error="SMTPRecipientsRefused: 550 5.1.1 boîte inconnue",
+    )
+    client.force_login(organiser)
+    page = words(client.get(url("newsletter_detail", letter.pk)))
+    assert "1 en échec" in page
+    assert "E-mails en échec" in page
+    assert "lou@jardins.example.org SMTPRecipientsRefused: 550 5.1.1 boîte inconnue 6" in page
+    assert "karim@repair.example.org" not in page

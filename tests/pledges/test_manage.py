@@ -4,12 +4,15 @@ name sponsor contacts and agents; the sponsor confirms the counterpart."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mail import Email, queue_emails
+from accounts.models import EmailStatus, EmailStream, OutgoingEmail
 from pledges.forms import PHOTO_MAX_BYTES
 from pledges.models import Audience, Campaign, CampaignStatus, CommitmentStatus, Operation
 from tests.factories import PartnerFactory, UserFactory
@@ -166,14 +169,50 @@ def test_the_management_page_lists_campaigns_with_pending_confirmations(
     assert "<td>2</td>" in html
 
 
+def test_the_management_page_lists_the_campaigns_failed_emails_and_why(
+    as_organiser, territory, other_territory
+) -> None:  # type: ignore[no-untyped-def]
+    mine = CampaignFactory(territory=territory, title="Marc de café")
+    theirs = CampaignFactory(territory=other_territory, title="Ailleurs")
+    for key, campaign, to in [
+        ("a", mine, "refuse@example.org"),
+        ("b", mine, "recu@example.org"),
+        ("c", theirs, "autre@example.org"),
+    ]:
+        queue_emails(
+            [
+                Email(
+                    key=f"test-{key}",
+                    to=to,
+                    subject="Merci",
+                    body="…",
+                    stream=EmailStream.TRANSACTIONAL,
+                    reference=f"campaign:{campaign.pk}",
+                )
+            ]
+        )
+    OutgoingEmail.objects.exclude(recipient="recu@example.org").update(
+        status=EmailStatus.FAILED, attempts=6, last_error="SMTPDataError: 451 plus tard"
+    )
+    page = html.unescape(
+        as_organiser.get(reverse("pledges:manage", args=[territory.slug])).content.decode()
+    )
+    assert "E-mails en échec" in page
+    assert "1 e-mail n'a pas pu être remis" in page
+    assert "refuse@example.org" in page
+    assert "SMTPDataError: 451 plus tard" in page
+    assert "recu@example.org" not in page
+    assert "autre@example.org" not in page  # another territory's campaign
+
+
 @pytest.mark.parametrize("size", [2, 20])
 def test_the_management_page_query_count_is_constant(  # type: ignore[no-untyped-def]
     as_organiser, territory, django_assert_num_queries, size
 ) -> None:
     for campaign in CampaignFactory.create_batch(size, territory=territory):
         CommitmentFactory(campaign=campaign, status=CommitmentStatus.PENDING)
-    # Session, user, territory, roles, campaigns, operations.
-    with django_assert_num_queries(6):
+    # Session, user, territory, roles, campaigns, failed e-mails, operations.
+    with django_assert_num_queries(7):
         as_organiser.get(reverse("pledges:manage", args=[territory.slug]))
 
 
