@@ -94,7 +94,8 @@ def apply_filters(
         events = events.filter(commune_id=filters.commune)
     if filters.date_from:
         events = events.filter(ends_at__gte=_day_start(filters.date_from))
-    if filters.date_to:
+    # The last day of the calendar has no next day: it bounds nothing.
+    if filters.date_to and filters.date_to < dt.date.max:
         events = events.filter(starts_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
     if filters.available:
         events = events.filter(open_for_registration(now))

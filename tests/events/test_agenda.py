@@ -322,3 +322,8 @@ def test_an_empty_agenda_says_why(client, territory) -> None:
     assert "Aucun événement passé." in text(client.get(agenda_url(past="1")))
     narrowed = text(client.get(agenda_url(theme="eau", past="1")))
     assert "Aucun événement ne correspond à ces filtres." in narrowed
+
+
+def test_the_last_day_of_the_calendar_as_end_is_no_500(client, territory) -> None:
+    response = client.get(agenda_url(date_to="9999-12-31"))
+    assert response.status_code == 200
