@@ -51,12 +51,6 @@ DEFAULT_DATABASE = ROOT / "var" / "bench" / "pledges.sqlite3"
 TERRITORY = "banc-viral"
 BIG, SMALL = "virale", "moyenne"
 COMMUNES = 300
-# Commitments are spread over the last 30 days.
-SPREAD_SECONDS = 30 * 86_400
-FIRST_NAMES = [
-    "Camille", "Léa", "Manon", "Inès", "Julie", "Sophie", "Fatima", "Lucie", "Anne", "Chloé",
-    "Thomas", "Nicolas", "Hugo", "Mehdi", "Karim", "Pierre", "Lucas", "Yannick", "Olivier", "Sam",
-]  # fmt: skip
 TARGET_RATIO = 0.70
 LABELS = {"widget": "widget", "page": "page de la campagne", "counter": "compteur (partiel HTMX)"}
 
@@ -165,53 +159,10 @@ def build_campaign(*, territory: Any, communes: list[str], slug: str, size: int)
 
 
 def insert_commitments(*, campaign: Any, communes: list[str], size: int, now: dt.datetime) -> None:
-    """`size` confirmed commitments in one statement: every commune, some far more than others."""
-    from django.db import connection
+    """`size` confirmed commitments in one statement (shared with `manage.py seed_bench`)."""
+    from territories.bench_data import insert_commitments as insert
 
-    n, names = len(communes), len(FIRST_NAMES)
-    if connection.vendor == "postgresql":
-        sequence = "seq(n) AS (SELECT generate_series(0, %s - 1))"
-        moment = f"CAST(%s AS timestamptz) - (seq.n %% {SPREAD_SECONDS}) * INTERVAL '1 second'"
-        at: Any = now
-    else:
-        sequence = "seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < %s)"
-        moment = f"datetime(%s, '-' || (seq.n %% {SPREAD_SECONDS}) || ' seconds')"
-        at = now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    # Half the people spread evenly over the communes, half crowd the first ones.
-    place = (
-        f"CASE WHEN seq.n %% 2 = 0 THEN (seq.n / 2) %% {n} "
-        f"ELSE ((seq.n / 2) %% {n}) * ((seq.n / 2) %% {n}) / {n} END"
-    )
-    sql = f"""
-        WITH RECURSIVE {sequence},
-        names(i, name) AS (VALUES {", ".join(["(%s, %s)"] * names)}),
-        places(i, code) AS (VALUES {", ".join(["(%s, %s)"] * n)})
-        INSERT INTO pledges_commitment (campaign_id, first_name, email, commune_id, site,
-            consent, status, confirm_token, report_token, created_at, confirmed_at)
-        SELECT %s, names.name, 'p' || seq.n || %s, places.code, '', %s, %s,
-            %s || seq.n, %s || seq.n, {moment}, {moment}
-        FROM seq
-        JOIN names ON names.i = seq.n %% {names}
-        JOIN places ON places.i = {place}
-    """  # noqa: S608 - only numbers and placeholders are formatted in
-    params: list[Any] = [size]
-    for i, name in enumerate(FIRST_NAMES):
-        params += [i, name]
-    for i, code in enumerate(communes):
-        params += [i, code]
-    params += [
-        campaign.pk,
-        f"@{campaign.slug}.banc.example",
-        True,
-        "confirme",
-        f"b{campaign.pk}c",
-        f"b{campaign.pk}r",
-        at,
-        at,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        cursor.execute("ANALYZE pledges_commitment")
+    insert(campaign=campaign, communes=communes, size=size, now=now)
 
 
 def prepare(*, size: int, small_size: int, reuse: bool) -> tuple[Any, Any, list[str]]:
