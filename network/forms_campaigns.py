@@ -11,12 +11,13 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from commons.files import check_image
+from elan.forms import ModelMultipleChoiceField
 from network import campaigns
 from network.campaigns import MAX_DATES, MAX_PHOTOS, DateIn, PhotoIn
 from network.models import (
@@ -78,6 +79,9 @@ class CampaignWeekForm(forms.ModelForm):
         pass
 
 
+MAX_ATTENDANCE = 1_000_000
+
+
 class CampaignActionForm(forms.ModelForm):
     commune = forms.ModelChoiceField(
         label=_("Commune"),
@@ -86,7 +90,7 @@ class CampaignActionForm(forms.ModelForm):
         empty_label=_("— choisissez la commune —"),
         error_messages={"invalid_choice": _("Cette commune n'est pas dans le territoire.")},
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleChoiceField(
         label=_("Partenaires co-organisateurs"),
         queryset=Actor.objects.none(),
         required=False,
@@ -100,7 +104,7 @@ class CampaignActionForm(forms.ModelForm):
         },
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    remove_photos = forms.ModelMultipleChoiceField(
+    remove_photos = ModelMultipleChoiceField(
         label=_("Photos à retirer"),
         queryset=CampaignActionPhoto.objects.none(),
         required=False,
@@ -164,8 +168,16 @@ class CampaignActionForm(forms.ModelForm):
                 "Les dépenses valorisées ne peuvent pas être négatives."
             )
             field.required = False
-        self.fields["expected_attendance"].required = False
-        self.fields["expected_attendance"].error_messages["min_value"] = NEGATIVE
+        attendance = cast(forms.IntegerField, self.fields["expected_attendance"])
+        attendance.required = False
+        attendance.error_messages["min_value"] = NEGATIVE
+        # A number the database can hold, and still far above any real action.
+        attendance.max_value = MAX_ATTENDANCE
+        attendance.validators.append(MaxValueValidator(MAX_ATTENDANCE))
+        attendance.widget.attrs["max"] = MAX_ATTENDANCE
+        attendance.error_messages["max_value"] = _(
+            "Indiquez un nombre de participants réaliste (au plus %(limit_value)s)."
+        )
         photos = cast(forms.ModelMultipleChoiceField, self.fields["remove_photos"])
         if self.instance.pk:
             photos.queryset = self.instance.photos.all()

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -291,16 +292,19 @@ def commitment_create(
 
 def _move_counters(commitment: Commitment, delta: int, now: dt.datetime) -> None:
     """A commitment starts (+1) or stops (-1) counting: the campaign's counter
-    and its commune's tally move together, in the caller's transaction."""
+    and its commune's tally move together, in the caller's transaction. Never
+    below zero: rows written in bulk (an import, the demo) may have left a
+    counter behind its rows until `commune_tallies_rebuild`, and a withdrawal
+    must not turn that into a 500."""
     Campaign.objects.filter(pk=commitment.campaign_id).update(
-        participants_count=F("participants_count") + delta, updated_at=now
+        participants_count=Greatest(F("participants_count") + delta, 0), updated_at=now
     )
     if commitment.commune_id is None:
         return
     tally, _created = CommuneTally.objects.get_or_create(
         campaign_id=commitment.campaign_id, commune_id=commitment.commune_id
     )
-    CommuneTally.objects.filter(pk=tally.pk).update(count=F("count") + delta)
+    CommuneTally.objects.filter(pk=tally.pk).update(count=Greatest(F("count") + delta, 0))
 
 
 def _commitment_count(

@@ -560,6 +560,14 @@ def test_bad_input_in_the_form_stays_next_to_its_field(client, week, actor, acto
     errors = response.context["form"].errors
     assert errors["staff_days"] == ["Les dépenses valorisées ne peuvent pas être négatives."]
     assert "material_expenses" in errors
+    response = _post_errors(
+        client, url, form_data(week, expected_attendance="1" + "0" * 30, staff_days="1e308")
+    )
+    errors = response.context["form"].errors
+    assert errors["expected_attendance"] == [
+        "Indiquez un nombre de participants réaliste (au plus 1000000)."
+    ]
+    assert "staff_days" in errors
     response = _post_errors(client, url, form_data(week, partners=[str(stranger.pk)]))
     assert response.context["form"].errors["partners"] == [
         "Cet acteur n'est pas dans le réseau de ce territoire."

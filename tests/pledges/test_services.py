@@ -343,6 +343,17 @@ def test_rebuilding_the_tallies_recounts_rows_written_in_bulk(campaign, crest) -
     assert _tallies(campaign) == {crest.name: 3}
 
 
+def test_withdrawing_a_row_written_in_bulk_never_takes_the_counter_below_zero(
+    campaign, crest
+) -> None:  # type: ignore[no-untyped-def]
+    # Written in bulk (an import, the demo): confirmed, but not yet counted.
+    bulk = CommitmentFactory(campaign=campaign, commune=crest)
+    assert refresh(campaign).participants_count == 0
+    services.commitment_withdraw(commitment=bulk)
+    assert refresh(campaign).participants_count == 0
+    assert refresh(bulk).status == CommitmentStatus.WITHDRAWN
+
+
 def test_withdrawing_a_pending_commitment_moves_no_counter(campaign) -> None:  # type: ignore[no-untyped-def]
     commitment = commit(campaign)
     assert services.commitment_withdraw(commitment=commitment).status == CommitmentStatus.WITHDRAWN
