@@ -56,11 +56,11 @@ def manage(request: HttpRequest, territory: Territory) -> HttpResponse:
         .order_by("-created_at")
     )
     now = timezone.now()
-    campaigns = list(campaigns)
-    failures, failures_count = _failed_emails(campaigns)
+    listed: list[Campaign] = list(campaigns)
+    failures, failures_count = _failed_emails(listed)
     context = {
         "territory": territory,
-        "rows": [{"campaign": c, "state": state_label(c, now)} for c in campaigns],
+        "rows": [{"campaign": c, "state": state_label(c, now)} for c in listed],
         "operations": territory.pledge_operations.annotate(n=Count("campaigns")).order_by("title"),
         "failures": failures,
         "failures_count": failures_count,
