@@ -189,6 +189,10 @@ def dead_broker(settings, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(app.conf, "broker_write_url", None, raising=False)
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setattr(mail, "_broker_down_until", 0.0)
+    # An earlier test of this worker (a real Celery worker on Redis) may have
+    # left a pool of live connections: start from none, on the dead broker.
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
 
 
 def test_an_email_asked_for_while_the_broker_is_down_waits_in_the_outbox(
