@@ -495,6 +495,11 @@ CHILD_LEVEL = {"axe": "orientation", "orientation": "objectif", "objectif": "act
 
 
 @transaction.atomic
+def _fit(model: Any, title: str) -> str:
+    """The title cut to what the level's column holds (an axis: 120)."""
+    return title[: model._meta.get_field("title").max_length]
+
+
 def taxonomy_add(*, parent_level: str, parent_pk: int | None, title: str) -> Any:
     title = " ".join(title.split())[:200]
     if not title:
@@ -503,7 +508,9 @@ def taxonomy_add(*, parent_level: str, parent_pk: int | None, title: str) -> Any
         code = slugify(title)[:40]
         if Axis.objects.filter(code=code).exists():
             raise Refused(_("Cet axe existe déjà."))
-        return Axis.objects.create(code=code, title=title, position=Axis.objects.count() + 1)
+        return Axis.objects.create(
+            code=code, title=_fit(Axis, title), position=Axis.objects.count() + 1
+        )
     level = CHILD_LEVEL.get(parent_level)
     if level is None:
         raise Refused(_("Une action n'a pas de niveau en dessous."))
@@ -511,7 +518,9 @@ def taxonomy_add(*, parent_level: str, parent_pk: int | None, title: str) -> Any
     model = LEVELS[level]
     parent_field = {"orientation": "axis", "objectif": "orientation", "action": "objective"}[level]
     position = model.objects.filter(**{parent_field: parent}).count() + 1
-    return model.objects.create(**{parent_field: parent, "title": title, "position": position})
+    return model.objects.create(
+        **{parent_field: parent, "title": _fit(model, title), "position": position}
+    )
 
 
 @transaction.atomic
@@ -520,6 +529,6 @@ def taxonomy_rename(*, level: str, pk: int, title: str) -> Any:
     if not title:
         raise Refused(_("Donnez un intitulé."))
     node = LEVELS[level].objects.get(pk=pk)
-    node.title = title
+    node.title = _fit(type(node), title)
     node.save(update_fields=["title"])
     return node

@@ -198,3 +198,55 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     # Logged already (with its cause): Django's request log would add a second line.
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response
+
+
+NUL_MESSAGE = "La requête contient un caractère nul (\\x00) : retirez-le et réessayez."
+
+
+class RejectNullCharactersMiddleware:
+    """A 400 in plain French for a NUL character anywhere in the address, the
+    query, a form field or a JSON body. PostgreSQL cannot store it, and every
+    lookup with it raises deep in the database layer (a 500); forms' text
+    fields refuse it already, but not a slug in the path, a choice or a JSON
+    string. File contents are not looked at: a file may hold NUL bytes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"message": NUL_MESSAGE}, status=400, json_dumps_params={"ensure_ascii": False}
+                )
+            return HttpResponse(NUL_MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if any(
+        "\x00" in key or "\x00" in value
+        for key, values in request.GET.lists()
+        for value in [key, *values]
+    ):
+        return True
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return False
+    content_type = request.content_type or ""
+    if content_type == "application/json":
+        try:
+            body = request.body
+        except Exception:  # too big: Django's own check answers it later
+            return False
+        return b"\x00" in body or b"\\u0000" in body
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            fields = request.POST
+        except Exception:  # a malformed body: the view's own parsing answers it
+            return False
+        return any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in fields.lists()
+        )
+    return False

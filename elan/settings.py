@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: it turns a database error anywhere below into the French 503.
     "elan.middleware.DatabaseUnavailableMiddleware",
+    # A NUL character is a 400 before anything looks it up in the database.
+    "elan.middleware.RejectNullCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "elan.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
