@@ -129,8 +129,7 @@ def build_campaign(*, territory: Any, communes: list[str], slug: str, size: int)
     from django.db import transaction
     from django.utils import timezone
 
-    from pledges.models import Campaign, CampaignStatus
-    from pledges.services import commune_tallies_rebuild
+    from territories.bench_data import open_campaign
     from territories.models import Partner
 
     now = timezone.now()
@@ -138,22 +137,15 @@ def build_campaign(*, territory: Any, communes: list[str], slug: str, size: int)
         territory=territory, name="Mairie du banc", defaults={"url": "https://mairie.example.org"}
     )
     with transaction.atomic():
-        campaign = Campaign.objects.create(
+        campaign = open_campaign(
             territory=territory,
+            sponsor=sponsor,
             slug=slug,
             title=f"À vélo, tout le monde ({_number(size)} engagements)",
-            action="Se déplacer à vélo au moins une fois par semaine",
-            participants_goal=size + size // 2 + 1,
-            deadline=now + dt.timedelta(days=30),
-            sponsor=sponsor,
-            counterpart="La Mairie donne 5 000 € à l'association Solicycle.",
-            beneficiary="Solicycle",
-            status=CampaignStatus.OPEN,
-            published_at=now - dt.timedelta(days=30),
+            communes=communes,
+            size=size,
+            now=now,
         )
-        insert_commitments(campaign=campaign, communes=communes, size=size, now=now)
-        Campaign.objects.filter(pk=campaign.pk).update(participants_count=size)
-        commune_tallies_rebuild(campaign=campaign)
     campaign.refresh_from_db()
     return campaign
 

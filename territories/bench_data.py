@@ -631,6 +631,40 @@ def _commons(world: World, scale: Scale, report: Report) -> None:
 # --- pledges -------------------------------------------------------------------------
 
 
+def open_campaign(
+    *,
+    territory: Any,
+    sponsor: Any,
+    slug: str,
+    title: str,
+    communes: list[str],
+    size: int,
+    now: dt.datetime,
+) -> Any:
+    """An open bike campaign with `size` confirmed commitments written in bulk,
+    its counter and its communes' tallies set (the caller holds the transaction)."""
+    from pledges.models import Campaign, CampaignStatus
+    from pledges.services import commune_tallies_rebuild
+
+    campaign = Campaign.objects.create(
+        territory=territory,
+        slug=slug,
+        title=title,
+        action="Se déplacer à vélo au moins une fois par semaine",
+        participants_goal=size + size // 2 + 1,
+        deadline=now + dt.timedelta(days=30),
+        sponsor=sponsor,
+        counterpart="La Mairie donne 5 000 € à l'association Solicycle.",
+        beneficiary="Solicycle",
+        status=CampaignStatus.OPEN,
+        published_at=now - dt.timedelta(days=30),
+    )
+    insert_commitments(campaign=campaign, communes=communes, size=size, now=now)
+    Campaign.objects.filter(pk=campaign.pk).update(participants_count=size)
+    commune_tallies_rebuild(campaign=campaign)
+    return campaign
+
+
 def insert_commitments(*, campaign: Any, communes: list[str], size: int, now: dt.datetime) -> None:
     """`size` confirmed commitments in one statement: every commune, some far
     more than others (a million ORM objects would take minutes)."""
@@ -681,8 +715,6 @@ def insert_commitments(*, campaign: Any, communes: list[str], size: int, now: dt
 
 
 def _pledges(world: World, scale: Scale, report: Report) -> None:
-    from pledges.models import Campaign, CampaignStatus
-    from pledges.services import commune_tallies_rebuild
     from territories.models import Partner
 
     now = timezone.now()
@@ -697,22 +729,15 @@ def _pledges(world: World, scale: Scale, report: Report) -> None:
             sponsor = Partner.objects.create(
                 territory=territory, name="Mairie du banc", url="https://mairie.example.org"
             )
-            campaign = Campaign.objects.create(
+            open_campaign(
                 territory=territory,
+                sponsor=sponsor,
                 slug="a-velo",
                 title="À vélo, tout le monde",
-                action="Se déplacer à vélo au moins une fois par semaine",
-                participants_goal=size + size // 2 + 1,
-                deadline=now + dt.timedelta(days=30),
-                sponsor=sponsor,
-                counterpart="La Mairie donne 5 000 € à l'association Solicycle.",
-                beneficiary="Solicycle",
-                status=CampaignStatus.OPEN,
-                published_at=now - dt.timedelta(days=30),
+                communes=codes,
+                size=size,
+                now=now,
             )
-            insert_commitments(campaign=campaign, communes=codes, size=size, now=now)
-            Campaign.objects.filter(pk=campaign.pk).update(participants_count=size)
-            commune_tallies_rebuild(campaign=campaign)
     report.block("campagnes d'engagement et engagements", scale.commitments, started)
 
 
