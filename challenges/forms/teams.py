@@ -34,6 +34,26 @@ class TeamCreateForm(forms.Form):
         return name
 
 
+class TeamFilterForm(forms.Form):
+    """The organiser's page of teams is paginated: a search and a filter find the team
+    to work on among a hundred."""
+
+    q = forms.CharField(
+        label=_("Rechercher une équipe, un foyer ou un·e capitaine"),
+        required=False,
+        max_length=80,
+    )
+    a_completer = forms.BooleanField(
+        label=_(
+            "Seulement les équipes à compléter (moins de 3 foyers, capitaine à désigner ou à former)"
+        ),
+        required=False,
+    )
+
+    def clean_q(self) -> str:
+        return str(self.cleaned_data["q"]).strip()
+
+
 def _household_label(registration: Registration) -> str:
     household = registration.household
     return f"{household.name} — {household.commune.name}"
@@ -55,9 +75,7 @@ class TeamMoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.registrations = {r.pk: r for r in registrations}
         self.teams = {t.pk: t for t in teams}
-        self.fields["registration"].choices = [("", _("— choisir un foyer —"))] + [  # type: ignore[attr-defined]
-            (r.pk, _household_label(r)) for r in registrations
-        ]
+        self._list(registrations)
         self.fields["team"].choices = [("", _("Sans équipe"))] + [  # type: ignore[attr-defined]
             (t.pk, t.name) for t in teams
         ]
@@ -67,6 +85,23 @@ class TeamMoveForm(forms.Form):
         self.fields["team"].error_messages["invalid_choice"] = _(
             "Cette équipe n'existe pas dans ce défi."
         )
+
+    def offer(self, registrations: Sequence[Registration]) -> TeamMoveForm:
+        """Narrow the households listed to those of the page shown (plus the one
+        chosen), once the form has been validated against all of them."""
+        chosen = self.data.get("registration") if self.is_bound else None
+        offered = list(registrations)
+        if chosen and str(chosen).isdigit() and int(chosen) in self.registrations:
+            extra = self.registrations[int(chosen)]
+            if extra not in offered:
+                offered.append(extra)
+        self._list(offered)
+        return self
+
+    def _list(self, registrations: Sequence[Registration]) -> None:
+        self.fields["registration"].choices = [("", _("— choisir un foyer —"))] + [  # type: ignore[attr-defined]
+            (r.pk, _household_label(r)) for r in registrations
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

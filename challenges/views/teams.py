@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,7 +22,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from challenges.forms.teams import CaptainForm, JoinTeamForm, TeamCreateForm, TeamMoveForm
+from challenges.forms.teams import (
+    CaptainForm,
+    JoinTeamForm,
+    TeamCreateForm,
+    TeamFilterForm,
+    TeamMoveForm,
+)
 from challenges.models import (
     TEAM_MIN_HOUSEHOLDS,
     CaptainReminder,
@@ -83,9 +90,10 @@ def _members(registrations: list[Registration]) -> list[User]:
     ]
 
 
-def _selected(challenge: Challenge) -> list[Registration]:
+def _selected(challenge: Challenge, *where: Q) -> list[Registration]:
     return list(
         challenge.registrations.selected()
+        .filter(*where)
         .select_related("household__commune", "challenge")
         .prefetch_related("household__members")
         .order_by("household__name", "pk")
@@ -127,6 +135,45 @@ def _warnings(team: Team, size: int) -> list[str]:
     return warnings
 
 
+TEAMS_PER_PAGE = 20
+
+
+def _teams_query(challenge: Challenge, filters: TeamFilterForm) -> QuerySet[Team]:
+    """The challenge's teams with their count of selected households (`size`),
+    narrowed by the organiser's search and filter."""
+    selected = Q(registrations__status=RegistrationStatus.SELECTED)
+    teams = challenge.teams.select_related("captain", "commune").annotate(
+        size=Count("registrations", filter=selected)
+    )
+    data = filters.cleaned_data if filters.is_valid() else {}
+    if query := data.get("q"):
+        households = Registration.objects.selected().filter(
+            team=OuterRef("pk"), household__name__icontains=query
+        )
+        teams = teams.filter(
+            Q(name__icontains=query)
+            | Q(captain__display_name__icontains=query)
+            | Q(captain__email__icontains=query)
+            | Exists(households)
+        )
+    if data.get("a_completer"):
+        teams = teams.filter(
+            Q(size__lt=TEAM_MIN_HOUSEHOLDS) | Q(captain__isnull=True) | Q(captain_trained=False)
+        )
+    return teams.order_by("name", "pk")
+
+
+def _keep_place(request: HttpRequest, challenge: Challenge) -> HttpResponse:
+    """Back to the organiser's page of teams, on the page and with the search the
+    form was posted from (they travel in the form's action)."""
+    url = reverse("challenges:teams", args=_args(challenge))
+    kept = request.GET.copy()
+    for key in list(kept):
+        if key not in ("page", "q", "a_completer"):
+            del kept[key]
+    return redirect(f"{url}?{kept.urlencode()}" if kept else url)
+
+
 def _teams_page(
     request: HttpRequest,
     challenge: Challenge,
@@ -135,10 +182,17 @@ def _teams_page(
     move_form: TeamMoveForm | None = None,
     captain_form: tuple[int, CaptainForm] | None = None,
 ) -> TemplateResponse:
-    teams = list(challenge.teams.select_related("captain", "commune").order_by("name"))
-    registrations = _selected(challenge)
+    """One page of teams (TEAMS_PER_PAGE), loaded with their households, plus
+    the households without a team: what the page costs does not grow with the
+    number of teams of the challenge."""
+    filters = TeamFilterForm(request.GET)
+    page = Paginator(_teams_query(challenge, filters), TEAMS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    teams = list(page.object_list)
+    shown = _selected(challenge, Q(team__in=[t.pk for t in teams]) | Q(team__isnull=True))
     by_team: dict[int | None, list[Registration]] = defaultdict(list)
-    for registration in registrations:
+    for registration in shown:
         by_team[registration.team_id].append(registration)
     rows = []
     for team in teams:
@@ -153,15 +207,28 @@ def _teams_page(
         rows.append(
             TeamRow(team, members, form, _invite_url(request, team), _warnings(team, len(members)))
         )
+    sizes = challenge.teams.annotate(
+        size=Count("registrations", filter=Q(registrations__status=RegistrationStatus.SELECTED))
+    )
+    all_teams = list(challenge.teams.order_by("name", "pk").only("pk", "name", "challenge_id"))
+    # The move form offers the households on this page and those without a team;
+    # it accepts any selected household of the challenge (team_move).
+    offered = [r for team in teams for r in by_team[team.pk]] + by_team[None]
     context = {
         "challenge": challenge,
         "territory": challenge.territory,
         "rows": rows,
+        "page_obj": page,
+        "filters": filters,
+        "filtered": bool(request.GET.get("q") or request.GET.get("a_completer")),
+        "team_count": len(all_teams),
         "unassigned": by_team[None],
-        "incomplete_count": sum(1 for row in rows if len(row.registrations) < TEAM_MIN_HOUSEHOLDS),
+        "incomplete_count": sizes.filter(size__lt=TEAM_MIN_HOUSEHOLDS).count(),
         "locked": services.teams_are_locked(challenge),
         "create_form": create_form or TeamCreateForm(challenge=challenge),
-        "move_form": move_form or TeamMoveForm(registrations=registrations, teams=teams),
+        "move_form": move_form.offer(offered)
+        if move_form
+        else TeamMoveForm(registrations=offered, teams=all_teams),
         # The bound form, at the top level too, so that its errors make a 400.
         "captain_form": captain_form[1] if captain_form else None,
     }
@@ -216,7 +283,10 @@ def _warn_if_incomplete(request: HttpRequest, *teams: Team | None) -> None:
 @require_POST
 @permission_required(MANAGE, _challenge, visible=VIEW_CHALLENGE)
 def team_move(request: HttpRequest, challenge: Challenge) -> HttpResponse:
-    registrations = _selected(challenge)
+    # Any selected household of the challenge, not only those of the page shown.
+    registrations = list(
+        challenge.registrations.selected().select_related("household__commune", "team")
+    )
     teams = list(challenge.teams.order_by("name"))
     form = TeamMoveForm(request.POST, registrations=registrations, teams=teams)
     if form.is_valid():
@@ -237,7 +307,7 @@ def team_move(request: HttpRequest, challenge: Challenge) -> HttpResponse:
                 }
             messages.success(request, text)
             _warn_if_incomplete(request, source, target)
-            return redirect("challenges:teams", *_args(challenge))
+            return _keep_place(request, challenge)
     return _teams_page(request, challenge, move_form=form)
 
 
@@ -261,7 +331,7 @@ def team_captain(request: HttpRequest, team: Team) -> HttpResponse:
             messages.success(
                 request, _("Capitaine de l'équipe « %(name)s » enregistré·e.") % {"name": team.name}
             )
-            return redirect("challenges:teams", *_args(team.challenge))
+            return _keep_place(request, team.challenge)
     return _teams_page(request, team.challenge, captain_form=(team.pk, form))
 
 
@@ -274,7 +344,7 @@ def team_delete(request: HttpRequest, team: Team) -> HttpResponse:
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("Équipe « %(name)s » supprimée.") % {"name": team.name})
-    return redirect("challenges:teams", *_args(team.challenge))
+    return _keep_place(request, team.challenge)
 
 
 @require_http_methods(["GET", "POST"])

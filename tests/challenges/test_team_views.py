@@ -101,6 +101,92 @@ def test_the_organiser_page_does_not_run_a_query_per_team(
         assert client.get(url("teams", challenge)).status_code == 200
 
 
+def test_the_organiser_page_shows_twenty_teams_a_page(client, organiser, challenge) -> None:
+    from challenges.views.teams import TEAMS_PER_PAGE
+
+    teams = [TeamFactory(challenge=challenge, name=f"Équipe {i:02d}") for i in range(25)]
+    far = household(challenge, teams[-1])
+    alone = household(challenge)
+    client.force_login(organiser)
+    first = client.get(url("teams", challenge))
+    assert len(first.context["rows"]) == TEAMS_PER_PAGE
+    page = text(first)
+    assert "Équipes 1 à 20 sur 25" in page
+    assert "Page 1 sur 2" in page
+    assert f'id="equipe-{teams[19].pk}"' in page
+    assert f'id="equipe-{teams[20].pk}"' not in page
+    # Counters are the challenge's, not the page's.
+    assert first.context["team_count"] == 25
+    assert first.context["incomplete_count"] == 25
+    # The move form offers the households shown and those without a team.
+    offered = {value for value, _ in first.context["move_form"].fields["registration"].choices}
+    assert alone.pk in offered
+    assert far.pk not in offered
+    second = client.get(url("teams", challenge) + "?page=2")
+    assert [row.team.name for row in second.context["rows"]] == [
+        f"Équipe {i}" for i in range(20, 25)
+    ]
+    assert far.household.name in text(second)
+    # A page out of range or not a number shows the nearest page, never an error.
+    assert client.get(url("teams", challenge) + "?page=99").context["page_obj"].number == 2
+    assert client.get(url("teams", challenge) + "?page=x").context["page_obj"].number == 1
+
+
+def test_the_organiser_finds_a_team_by_household_captain_or_name(
+    client, organiser, challenge
+) -> None:
+    crest = TeamFactory(challenge=challenge, name="Crest Centre")
+    full = TeamFactory(challenge=challenge, name="Les Sobres")
+    members = fill(full, 3)
+    full.captain = members[0].household.members.get()
+    full.captain_trained = True
+    full.save()
+    target = household(challenge, crest)
+    client.force_login(organiser)
+
+    def names(query: str) -> list[str]:
+        response = client.get(url("teams", challenge) + query)
+        assert response.status_code == 200
+        return [row.team.name for row in response.context["rows"]]
+
+    assert names("?q=crest") == ["Crest Centre"]
+    assert names("?q=" + target.household.name) == ["Crest Centre"]
+    assert names("?q=" + full.captain.email) == ["Les Sobres"]
+    # « à compléter »: fewer than three households, or a captain missing or untrained.
+    assert names("?a_completer=on") == ["Crest Centre"]
+    assert names("?q=personne") == []
+    page = text(client.get(url("teams", challenge) + "?q=personne"))
+    assert "0 équipe correspond à la recherche" in page
+    assert "Aucune équipe ne correspond à la recherche." in page
+    # Hostile or over-long searches are a message or nothing found, never a 500.
+    assert client.get(url("teams", challenge) + "?q=" + "x" * 500).status_code == 200
+    assert client.get(url("teams", challenge) + "?q=%27%3B--").status_code == 200
+
+
+def test_a_household_of_another_page_is_moved_and_the_organiser_stays_on_his_page(
+    client, organiser, challenge
+) -> None:
+    teams = [TeamFactory(challenge=challenge, name=f"Équipe {i:02d}") for i in range(25)]
+    far = household(challenge, teams[-1])
+    client.force_login(organiser)
+    response = client.post(
+        url("team_move", challenge) + "?page=2&q=quipe&autre=1",
+        {"registration": far.pk, "team": teams[0].pk},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("teams", challenge) + "?page=2&q=quipe"
+    far.refresh_from_db()
+    assert far.team == teams[0]
+    # A refused move shows the page again with the household still offered.
+    response = client.post(
+        url("team_move", challenge) + "?page=2", {"registration": far.pk, "team": 999_999}
+    )
+    assert response.status_code == 400
+    assert "Cette équipe n'existe pas dans ce défi." in text(response)
+    offered = {value for value, _ in response.context["move_form"].fields["registration"].choices}
+    assert far.pk in offered
+
+
 def test_the_organiser_creates_a_team(client, organiser, challenge) -> None:
     client.force_login(organiser)
     response = client.post(url("team_create", challenge), {"name": "Les Sobres"})
