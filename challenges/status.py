@@ -97,12 +97,17 @@ class HouseholdStatus:
 
 
 def data_statuses(
-    registrations: Sequence[Registration], *, today: dt.date | None = None
+    registrations: Sequence[Registration],
+    *,
+    today: dt.date | None = None,
+    values: bool = True,
 ) -> list[HouseholdStatus]:
     """The status of each registration, per measured theme of its challenge,
     in the order given. Registrations should come with `challenge` loaded
     (select_related); the number of queries does not depend on how many
-    there are (two, three when some household shares its figures)."""
+    there are (two, three when some household shares its figures).
+    With `values=False` (counts for dashboards) the figures households share
+    with their team are not loaded: the statuses' states and dates are the same."""
     today = today or timezone.localdate()
     if not registrations:
         return []
@@ -111,9 +116,11 @@ def data_statuses(
         {Theme.ENERGY, Theme.WATER} & set(r.challenge.measured_themes) for r in registrations
     )
     needs_scales = any(Theme.WASTE in r.challenge.measured_themes for r in registrations)
-    meters = _meters_by_household(household_ids) if needs_meters else {}
+    meters = _meters_by_household(household_ids, values=values) if needs_meters else {}
     last_weighing = _last_weighings(registrations) if needs_scales else {}
-    sharing = [r for r in registrations if r.shares_values_with_team and r.pk in last_weighing]
+    sharing = [
+        r for r in registrations if values and r.shares_values_with_team and r.pk in last_weighing
+    ]
     weights = _weights_on(sharing, last_weighing) if sharing else {}
     result = []
     for registration in registrations:
@@ -129,7 +136,9 @@ def data_statuses(
                 own = [
                     m for m in meters.get(registration.household_id, []) if _theme_of(m) == theme
                 ]
-                status.themes.append(_meter_status(registration, theme, own, as_of, challenge))
+                status.themes.append(
+                    _meter_status(registration, theme, own, as_of, challenge, values=values)
+                )
         result.append(status)
     return result
 
@@ -138,19 +147,21 @@ def _theme_of(meter: Meter) -> str:
     return Theme.WATER if meter.carrier == Carrier.WATER else Theme.ENERGY
 
 
-def _meters_by_household(household_ids: set[int]) -> dict[int, list[Meter]]:
+def _meters_by_household(household_ids: set[int], *, values: bool) -> dict[int, list[Meter]]:
     # Corrected rows (superseded_by set) are history, not data.
-    latest = Reading.objects.filter(meter=OuterRef("pk"), superseded_by__isnull=True).order_by(
-        "-read_on", "-pk"
-    )
     meters = (
         Meter.objects.filter(household_id__in=household_ids, is_active=True)
+        .only("pk", "household_id", "carrier", "label", "unit")
         .annotate(
-            last_on=Max("readings__read_on", filter=models.Q(readings__superseded_by__isnull=True)),
-            last_value=Subquery(latest.values("value")[:1]),
+            last_on=Max("readings__read_on", filter=models.Q(readings__superseded_by__isnull=True))
         )
         .order_by("carrier", "label")
     )
+    if values:
+        latest = Reading.objects.filter(meter=OuterRef("pk"), superseded_by__isnull=True).order_by(
+            "-read_on", "-pk"
+        )
+        meters = meters.annotate(last_value=Subquery(latest.values("value")[:1]))
     grouped: dict[int, list[Meter]] = defaultdict(list)
     for meter in meters:
         grouped[meter.household_id].append(meter)
@@ -200,6 +211,8 @@ def _meter_status(
     meters: list[Meter],
     as_of: dt.date,
     challenge: Challenge,
+    *,
+    values: bool = True,
 ) -> ThemeStatus:
     frequency = challenge.reading_frequency_days
     read = [m for m in meters if m.last_on is not None]  # type: ignore[attr-defined]
@@ -210,13 +223,13 @@ def _meter_status(
     state, days = _state(last_on, as_of, frequency)
     if unread and state == DataState.UP_TO_DATE:
         state = DataState.LATE
-    values: tuple[SharedValue, ...] = ()
-    if registration.shares_values_with_team:
-        values = tuple(
+    shared: tuple[SharedValue, ...] = ()
+    if values and registration.shares_values_with_team:
+        shared = tuple(
             SharedValue(m.label, m.last_value, m.get_unit_display(), m.last_on)  # type: ignore[attr-defined]
             for m in read
         )
-    return ThemeStatus(theme, state, last_on, days, frequency, unread, values)
+    return ThemeStatus(theme, state, last_on, days, frequency, unread, shared)
 
 
 def _waste_status(

@@ -35,7 +35,7 @@ def _region(code: str) -> Region:
 def territory_dashboard(request: HttpRequest, territory: Territory) -> HttpResponse:
     now = timezone.now()
     figures = dashboards.territory_figures([territory], now=now)[0]
-    running = dashboards.running(territory, now=now)
+    running = dashboards.running(territory, now=now, figures=figures)
     context = {
         "territory": territory,
         "figures": figures,

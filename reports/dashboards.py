@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +73,9 @@ KEYS = [key for key, _label, _worse in COLUMNS]
 class Figures:
     territory: Territory
     values: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KEYS, 0))
+    # Per running challenge: (households selected, households late with their data),
+    # so that `running` need not compute the households' statuses a second time.
+    challenges: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def alerts(self) -> int:
@@ -100,6 +103,24 @@ def _add(figures: dict[int, Figures], key: str, rows: Any) -> None:
             figures[territory_id].values[key] += n
 
 
+def _household_counts(
+    registrations: Iterable[Registration], today: dt.date
+) -> dict[int, tuple[int, int]]:
+    """Per challenge: households selected, and those late with their readings or
+    weighings (counted only while data is collected)."""
+    households: Counter[int] = Counter()
+    late: Counter[int] = Counter()
+    collecting: dict[int, bool] = {}
+    for status in data_statuses(list(registrations), today=today, values=False):
+        challenge = status.registration.challenge
+        households[challenge.pk] += 1
+        if challenge.pk not in collecting:
+            collecting[challenge.pk] = challenge.phase(today) in DATA_PHASES
+        if collecting[challenge.pk] and status.needs_reminder:
+            late[challenge.pk] += 1
+    return {pk: (n, late[pk]) for pk, n in households.items()}
+
+
 def territory_figures(
     territories: Sequence[Territory], *, now: dt.datetime | None = None
 ) -> list[Figures]:
@@ -120,12 +141,12 @@ def territory_figures(
         .select_related("challenge__territory")
         .order_by("pk")
     )
-    for status in data_statuses(registrations, today=today):
-        challenge = by_challenge[status.registration.challenge_id]
-        values = figures[challenge.territory_id].values
-        values["households"] += 1
-        if challenge.phase(today) in DATA_PHASES and status.needs_reminder:
-            values["households_late"] += 1
+    for challenge_id, (households, late) in _household_counts(registrations, today).items():
+        challenge = by_challenge[challenge_id]
+        territory = figures[challenge.territory_id]
+        territory.challenges[challenge_id] = (households, late)
+        territory.values["households"] += households
+        territory.values["households_late"] += late
     _add(
         figures,
         "candidates",
@@ -247,23 +268,24 @@ class Alert:
     link: str
 
 
-def running(territory: Territory, *, now: dt.datetime | None = None) -> dict[str, Any]:
-    """What runs now in the territory, for the organisers' dashboard."""
+def running(
+    territory: Territory, *, now: dt.datetime | None = None, figures: Figures | None = None
+) -> dict[str, Any]:
+    """What runs now in the territory, for the organisers' dashboard. Given the
+    territory's `figures` (territory_figures, same `now`), it reuses their counts
+    of households instead of computing the households' statuses again."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     challenges = _running_challenges([territory.pk], today)
-    registrations = list(
-        Registration.objects.selected()
-        .filter(challenge__in=challenges)
-        .select_related("challenge__territory")
-    )
-    late: dict[int, int] = defaultdict(int)
-    households: dict[int, int] = defaultdict(int)
-    for status in data_statuses(registrations, today=today):
-        challenge_id = status.registration.challenge_id
-        households[challenge_id] += 1
-        if status.needs_reminder:
-            late[challenge_id] += 1
+    if figures is not None and figures.territory.pk == territory.pk:
+        counts = figures.challenges
+    else:
+        counts = _household_counts(
+            Registration.objects.selected()
+            .filter(challenge__in=challenges)
+            .select_related("challenge__territory"),
+            today,
+        )
     small = defaultdict(list)
     for team in _small_teams(challenges).order_by("name"):
         small[team.challenge_id].append(team)
@@ -271,8 +293,8 @@ def running(territory: Territory, *, now: dt.datetime | None = None) -> dict[str
         {
             "challenge": c,
             "phase": c.phase(today),
-            "households": households[c.pk],
-            "late": late[c.pk] if c.phase(today) in DATA_PHASES else 0,
+            "households": counts.get(c.pk, (0, 0))[0],
+            "late": counts.get(c.pk, (0, 0))[1],
             "small_teams": small[c.pk],
         }
         for c in sorted(challenges, key=lambda c: (c.starts_on, c.title))

@@ -127,6 +127,24 @@ def test_the_figures_come_from_the_data(territory) -> None:
     assert figures.alerts == 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1
 
 
+def test_the_dashboard_counts_the_households_statuses_once(territory) -> None:
+    """`running` given the territory's figures reuses their counts of households:
+    the same rows as computing them again, without the statuses' queries."""
+    world = busy(territory)
+    now = timezone.now()
+    figures = dashboards.territory_figures([territory], now=now)[0]
+    assert figures.challenges == {world["challenge"].pk: (4, 1)}
+    alone = dashboards.running(territory, now=now)
+    with CaptureQueriesContext(connection) as reused:
+        shared = dashboards.running(territory, now=now, figures=figures)
+    with CaptureQueriesContext(connection) as again:
+        dashboards.running(territory, now=now)
+    assert shared["challenges"] == alone["challenges"]
+    assert shared["challenges"][0]["households"] == 4
+    assert shared["challenges"][0]["late"] == 1
+    assert len(reused) < len(again)
+
+
 def test_the_organiser_sees_what_needs_attention_with_where_to_act(
     client, territory, organiser
 ) -> None:
