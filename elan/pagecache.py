@@ -74,10 +74,28 @@ def bump(app: str) -> None:
     cache.set(_generation_key(app), time.time_ns(), timeout=None)
 
 
+# Models whose rows public pages never read directly, only through what is
+# computed from them (a household's readings reach public pages through the
+# challenge's results snapshot, whose own save bumps its app): label → whether
+# that holds now (results are precomputed only when a broker is configured).
+_PUBLISHED_THROUGH: dict[str, Callable[[], bool]] = {}
+
+
+def published_through_snapshots(label: str, *, when: Callable[[], bool]) -> None:
+    """Declare that writes to `label` ("app.Model") change no public page by
+    themselves while `when()` is true (the app's ready() calls it): a reading
+    entered every few milliseconds must not keep every results page uncached."""
+    _PUBLISHED_THROUGH[label.lower()] = when
+
+
 def _bump(sender: type[models.Model], **kwargs: Any) -> None:
     app = sender._meta.app_label
-    if app in TRACKED_APPS:
-        bump(app)
+    if app not in TRACKED_APPS:
+        return
+    indirect = _PUBLISHED_THROUGH.get(sender._meta.label_lower)
+    if indirect is not None and indirect():
+        return
+    bump(app)
 
 
 def _bump_all(**kwargs: Any) -> None:

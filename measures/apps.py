@@ -7,7 +7,13 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Mesures")
 
     def ready(self) -> None:
+        from elan.pagecache import published_through_snapshots
         from measures import rgpd, signals
+        from measures.results.cache import precompute_enabled
 
         signals.connect()
         rgpd.register_measures()
+        # Public pages show a challenge's results snapshot, not the households'
+        # data: with precomputed results, the snapshot's save refreshes them.
+        for model in ("Meter", "Reading", "Weighing", "Bill"):
+            published_through_snapshots(f"measures.{model}", when=precompute_enabled)

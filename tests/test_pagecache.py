@@ -67,6 +67,29 @@ def test_a_write_to_an_app_the_page_does_not_show_keeps_it(territory) -> None:
     assert len(hit.captured_queries) == 0
 
 
+@pytest.mark.parametrize("precomputed", [True, False])
+def test_a_reading_bumps_the_results_pages_only_when_they_read_it(settings, precomputed) -> None:
+    """With precomputed results public pages show the challenge's snapshot: a
+    household's reading leaves them kept (the snapshot's save refreshes them).
+    Computed on the fly, the page reads the readings: each one renders it again."""
+    from measures.models import FactorSet, ResultSnapshot
+    from tests.factories import ChallengeFactory, MeterFactory, ReadingFactory
+
+    settings.ELAN_RESULTS_PRECOMPUTE = precomputed
+    meter = MeterFactory()
+    before = pagecache.cache.get("elan:page-generation:measures")
+    ReadingFactory(meter=meter)
+    after = pagecache.cache.get("elan:page-generation:measures")
+    assert (after == before) is precomputed
+    ResultSnapshot.objects.create(
+        challenge=ChallengeFactory(),
+        data_version=1,
+        factor_set=FactorSet.objects.first(),
+        payload={},
+    )
+    assert pagecache.cache.get("elan:page-generation:measures") != after
+
+
 def test_a_page_rendered_just_after_a_write_is_served_but_not_kept(territory, monkeypatch) -> None:
     monkeypatch.setattr(pagecache, "SETTLE_NS", 60 * 10**9)
     Territory.objects.filter(pk=territory.pk).update(name="Avant le commit")
