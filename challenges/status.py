@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import Max, OuterRef, Subquery, Sum
@@ -143,11 +144,20 @@ def data_statuses(
     return result
 
 
-def _theme_of(meter: Meter) -> str:
+def _theme_of(meter: Meter | _MeterDates) -> str:
     return Theme.WATER if meter.carrier == Carrier.WATER else Theme.ENERGY
 
 
-def _meters_by_household(household_ids: set[int], *, values: bool) -> dict[int, list[Meter]]:
+@dataclass(frozen=True)
+class _MeterDates:
+    """What a meter's status needs when no value is shown."""
+
+    carrier: str
+    label: str
+    last_on: dt.date | None
+
+
+def _meters_by_household(household_ids: set[int], *, values: bool) -> dict[int, list[Any]]:
     # Corrected rows (superseded_by set) are history, not data.
     meters = (
         Meter.objects.filter(household_id__in=household_ids, is_active=True)
@@ -157,12 +167,17 @@ def _meters_by_household(household_ids: set[int], *, values: bool) -> dict[int, 
         )
         .order_by("carrier", "label")
     )
-    if values:
-        latest = Reading.objects.filter(meter=OuterRef("pk"), superseded_by__isnull=True).order_by(
-            "-read_on", "-pk"
-        )
-        meters = meters.annotate(last_value=Subquery(latest.values("value")[:1]))
-    grouped: dict[int, list[Meter]] = defaultdict(list)
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    if not values:
+        # Dates only (dashboards' counts): plain rows, no model instances.
+        rows = meters.values_list("household_id", "carrier", "label", "last_on")
+        for household_id, carrier, label, last_on in rows:
+            grouped[household_id].append(_MeterDates(carrier, label, last_on))
+        return grouped
+    latest = Reading.objects.filter(meter=OuterRef("pk"), superseded_by__isnull=True).order_by(
+        "-read_on", "-pk"
+    )
+    meters = meters.annotate(last_value=Subquery(latest.values("value")[:1]))
     for meter in meters:
         grouped[meter.household_id].append(meter)
     return grouped
