@@ -32,7 +32,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -41,6 +41,8 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+
+T = TypeVar("T")
 
 # Not a possible token (tokens are letters and digits only): it cannot clash.
 CSRF_PLACEHOLDER = "elan-csrf-a-remplacer"
@@ -118,6 +120,34 @@ def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
     if getattr(request, _RENDERING, False):
         return {"csrf_token": CSRF_PLACEHOLDER}
     return {}
+
+
+def computed_once(
+    name: str, *, depends: Iterable[str], compute: Callable[[], T], timeout: int
+) -> T:
+    """`compute()`, kept `timeout` seconds under a key holding the generations
+    of the apps it reads (`depends`): any write to them computes it again, as
+    for the public pages. For figures that many requests share (an organisers'
+    dashboard): readings, which no longer renew generations when results are
+    precomputed (published_through_snapshots), reach it within `timeout`."""
+    apps = sorted(set(depends))
+    unknown = set(apps) - TRACKED_APPS
+    if unknown:
+        raise ValueError(f"applications non suivies : {sorted(unknown)}")
+    if not timeout or not settings.ELAN_PAGE_CACHE_SECONDS:
+        return compute()
+    keys = [_generation_key(app) for app in apps]
+    found = cache.get_many(keys)
+    generations = tuple(found.get(key, 0) for key in keys)
+    key = "elan:computed:" + hashlib.sha256(f"{name}|{generations}".encode()).hexdigest()
+    kept = cache.get(key)
+    if kept is not None:
+        return cast(T, kept)
+    settled = time.time_ns() - max(generations, default=0) >= SETTLE_NS
+    value = compute()
+    if settled:
+        cache.set(key, value, timeout)
+    return value
 
 
 def _cacheable(request: HttpRequest) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from elan.pagecache import TRACKED_APPS, computed_once
 from elan.tabular import table_response
 from reports import dashboards
 from territories.models import Region, Territory
@@ -33,9 +35,19 @@ def _region(code: str) -> Region:
 @require_GET
 @permission_required("territories.view_dashboard", _territory, visible=VIEW_TERRITORY)
 def territory_dashboard(request: HttpRequest, territory: Territory) -> HttpResponse:
-    now = timezone.now()
-    figures = dashboards.territory_figures([territory], now=now)[0]
-    running = dashboards.running(territory, now=now, figures=figures)
+    def compute() -> tuple[dashboards.Figures, dict[str, Any]]:
+        now = timezone.now()
+        figures = dashboards.territory_figures([territory], now=now)[0]
+        return figures, dashboards.running(territory, now=now, figures=figures)
+
+    # Shared by the territory's organisers, renewed by any write to what it
+    # counts, and at most ELAN_PAGE_CACHE_SECONDS old for the readings.
+    figures, running = computed_once(
+        f"tableau-de-bord:{territory.pk}:{timezone.localdate()}",
+        depends=TRACKED_APPS,
+        compute=compute,
+        timeout=settings.ELAN_PAGE_CACHE_SECONDS,
+    )
     context = {
         "territory": territory,
         "figures": figures,

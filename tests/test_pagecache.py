@@ -211,3 +211,64 @@ def test_every_public_page_listed_is_kept(territory, path) -> None:
     with CaptureQueriesContext(connection) as hit:
         assert Client().get(path).status_code == 200
     assert len(hit.captured_queries) == 0, path
+
+
+def test_a_shared_computation_is_kept_until_a_write_to_what_it_reads(territory) -> None:
+    calls: list[int] = []
+
+    def compute() -> dict[str, int]:
+        calls.append(1)
+        return {"n": len(calls)}
+
+    def once() -> dict[str, int]:
+        return pagecache.computed_once(
+            "essai", depends=("territories",), compute=compute, timeout=30
+        )
+
+    assert once() == {"n": 1}
+    assert once() == {"n": 1}
+    territory.save()  # territories: what it reads
+    assert once() == {"n": 2}
+    from tests.factories import ChallengeFactory
+
+    ChallengeFactory(territory=territory)  # challenges: not read
+    assert once() == {"n": 2}
+    with pytest.raises(ValueError, match="non suivies"):
+        pagecache.computed_once("essai", depends=("accounts",), compute=compute, timeout=30)
+
+
+def test_a_shared_computation_just_after_a_write_is_not_kept(territory, monkeypatch) -> None:
+    monkeypatch.setattr(pagecache, "SETTLE_NS", 10**12)
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    for expected in (1, 2):
+        territory.save()
+        assert (
+            pagecache.computed_once("essai", depends=("territories",), compute=compute, timeout=30)
+            == expected
+        )
+
+
+def test_the_organisers_dashboard_is_computed_once_and_renewed_by_a_write(
+    territory, organiser
+) -> None:
+    from challenges.models import RegistrationStatus
+    from tests.factories import ChallengeFactory, HouseholdFactory, RegistrationFactory
+
+    challenge = ChallengeFactory(territory=territory, open_for_registration=True)
+    client = Client()
+    client.force_login(organiser)
+    url = f"/t/{territory.slug}/animation/suivi/"
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).context["figures"]["candidates"] == 0
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(url).context["figures"]["candidates"] == 0
+    assert len(second.captured_queries) < len(first.captured_queries) - 5
+    RegistrationFactory(
+        challenge=challenge, household=HouseholdFactory(), status=RegistrationStatus.CANDIDATE
+    )
+    assert client.get(url).context["figures"]["candidates"] == 1
