@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from challenges.models import Challenge, Registration, Team
+from elan.forms import QuickSelect
 from territories.models import Commune
 
 
@@ -60,9 +61,11 @@ def _household_label(registration: Registration) -> str:
 
 
 class TeamMoveForm(forms.Form):
-    registration = forms.TypedChoiceField(label=_("Foyer"), coerce=int)
+    # Hundreds of households and teams: QuickSelect renders them without a
+    # template per option.
+    registration = forms.TypedChoiceField(label=_("Foyer"), coerce=int, widget=QuickSelect)
     team = forms.TypedChoiceField(
-        label=_("Vers l'équipe"), coerce=int, required=False, empty_value=None
+        label=_("Vers l'équipe"), coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
 
     def __init__(
@@ -116,7 +119,7 @@ class CaptainForm(forms.Form):
     """For organisers, who see e-mails: two « Camille » must stay distinguishable."""
 
     captain = forms.TypedChoiceField(
-        label=_("Capitaine"), coerce=int, required=False, empty_value=None
+        label=_("Capitaine"), coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
     captain_trained = forms.BooleanField(label=_("Capitaine formé·e"), required=False)
 
