@@ -11,7 +11,12 @@ page is rendered once and its bytes kept in the cache (Redis in production):
 save or delete of a model of a tracked app (one signal receiver, see `_bump`)
 writes a new generation for that app, so the next visitor gets a page rendered
 from the new data. The write's transaction may commit a little later: a page
-rendered within `SETTLE_NS` of a write to its data is served but not kept. What signals do not
+rendered within `SETTLE_NS` of a write to its data is served but not kept.
+Models that belong to one territory and change often (a results snapshot, a
+pledge commitment, an event registration: `scoped_to_territory`) renew only
+that territory's generation, which the pages named by a `slug` in their URL
+and the pages of no territory read; household readings do not renew pages at
+all when results are precomputed (`published_through_snapshots`). What signals do not
 see (a `bulk_create`, a queryset `update()`) is bounded by the timeout,
 `ELAN_PAGE_CACHE_SECONDS` (30 s by default, the pledge widget's documented
 delay; 0 turns the cache off).
@@ -36,6 +41,7 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -67,13 +73,34 @@ SETTLE_NS = 2_000_000_000
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
 
 
-def _generation_key(app: str) -> str:
-    return f"elan:page-generation:{app}"
+def _generation_key(app: str, territory: str | None = None) -> str:
+    if territory is None:
+        return f"elan:page-generation:{app}"
+    return f"elan:page-generation:{app}:t:{territory}"
 
 
-def bump(app: str) -> None:
-    """A new generation for `app`: the pages depending on it render again."""
-    cache.set(_generation_key(app), time.time_ns(), timeout=None)
+# Any territory's generation: the pages of no territory (home, comparison…)
+# depend on it, since they may show any territory's data.
+ANY_TERRITORY = "*"
+
+
+def bump(app: str, territory: str | None = None) -> None:
+    """A new generation for `app`: the pages depending on it render again.
+    With `territory` (a slug), only that territory's pages and the pages of
+    no territory do: a results snapshot of one challenge leaves the other
+    ninety-nine territories' pages kept."""
+    now = time.time_ns()
+    if territory is None:
+        cache.set(_generation_key(app), now, timeout=None)
+    else:
+        keys = (_generation_key(app, territory), _generation_key(app, ANY_TERRITORY))
+        cache.set_many(dict.fromkeys(keys, now), timeout=None)
+
+
+def _keys(apps: Iterable[str], territory: str | None) -> list[str]:
+    """The generations a page (or computation) of `territory` depends on."""
+    scope = territory or ANY_TERRITORY
+    return [key for app in apps for key in (_generation_key(app), _generation_key(app, scope))]
 
 
 # Models whose rows public pages never read directly, only through what is
@@ -90,13 +117,41 @@ def published_through_snapshots(label: str, *, when: Callable[[], bool]) -> None
     _PUBLISHED_THROUGH[label.lower()] = when
 
 
-def _bump(sender: type[models.Model], **kwargs: Any) -> None:
+# Models whose rows belong to one territory: label → the attributes from a row
+# to its territory's slug ("challenge.territory.slug").
+_TERRITORY_OF: dict[str, str] = {}
+
+
+def scoped_to_territory(label: str, path: str) -> None:
+    """Declare that a write to `label` ("app.Model") changes only the pages of
+    the territory `path` leads to (the app's ready() calls it)."""
+    _TERRITORY_OF[label.lower()] = path
+
+
+def _territory_of(instance: models.Model, path: str) -> str | None:
+    value: Any = instance
+    try:
+        for name in path.split("."):
+            value = getattr(value, name)
+    except ObjectDoesNotExist:  # a row deleted with what it belonged to
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def _bump(sender: type[models.Model], instance: Any = None, **kwargs: Any) -> None:
     app = sender._meta.app_label
     if app not in TRACKED_APPS:
         return
-    indirect = _PUBLISHED_THROUGH.get(sender._meta.label_lower)
+    label = sender._meta.label_lower
+    indirect = _PUBLISHED_THROUGH.get(label)
     if indirect is not None and indirect():
         return
+    path = _TERRITORY_OF.get(label)
+    if path is not None and isinstance(instance, sender):
+        slug = _territory_of(instance, path)
+        if slug is not None:
+            bump(app, slug)
+            return
     bump(app)
 
 
@@ -123,7 +178,12 @@ def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
 
 
 def computed_once(
-    name: str, *, depends: Iterable[str], compute: Callable[[], T], timeout: int
+    name: str,
+    *,
+    depends: Iterable[str],
+    compute: Callable[[], T],
+    timeout: int,
+    territory: str | None = None,
 ) -> T:
     """`compute()`, kept `timeout` seconds under a key holding the generations
     of the apps it reads (`depends`): any write to them computes it again, as
@@ -136,7 +196,7 @@ def computed_once(
         raise ValueError(f"applications non suivies : {sorted(unknown)}")
     if not timeout or not settings.ELAN_PAGE_CACHE_SECONDS:
         return compute()
-    keys = [_generation_key(app) for app in apps]
+    keys = _keys(apps, territory)
     found = cache.get_many(keys)
     generations = tuple(found.get(key, 0) for key in keys)
     key = "elan:computed:" + hashlib.sha256(f"{name}|{generations}".encode()).hexdigest()
@@ -189,7 +249,6 @@ def public_page(
     unknown = set(apps) - TRACKED_APPS
     if unknown:
         raise ValueError(f"applications non suivies : {sorted(unknown)}")
-    generation_keys = [_generation_key(app) for app in apps]
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -198,6 +257,8 @@ def public_page(
             if not timeout or not _cacheable(request):
                 return view(request, *args, **kwargs)
             page_key = _page_key(request)
+            # Territory pages are named by their URL's `slug`.
+            generation_keys = _keys(apps, kwargs.get("slug"))
             found = cache.get_many([page_key, *generation_keys])
             generations = tuple(found.get(key, 0) for key in generation_keys)
             stored = found.get(page_key)

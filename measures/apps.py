@@ -7,7 +7,7 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("Mesures")
 
     def ready(self) -> None:
-        from elan.pagecache import published_through_snapshots
+        from elan.pagecache import published_through_snapshots, scoped_to_territory
         from measures import rgpd, signals
         from measures.results.cache import precompute_enabled
 
@@ -17,3 +17,5 @@ class MeasuresConfig(AppConfig):
         # data: with precomputed results, the snapshot's save refreshes them.
         for model in ("Meter", "Reading", "Weighing", "Bill"):
             published_through_snapshots(f"measures.{model}", when=precompute_enabled)
+        # …and a challenge's snapshot renews its own territory's pages only.
+        scoped_to_territory("measures.ResultSnapshot", "challenge.territory.slug")

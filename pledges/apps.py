@@ -14,6 +14,11 @@ class PledgesConfig(AppConfig):
 
         rgpd.register()
         mail.register_scope(NEWS_SCOPE_PREFIX, _news_label)
+        # A commitment renews its own territory's pages only (elan/pagecache.py).
+        from elan.pagecache import scoped_to_territory
+
+        scoped_to_territory("pledges.Commitment", "campaign.territory.slug")
+        scoped_to_territory("pledges.CommuneTally", "campaign.territory.slug")
 
 
 def _news_label(scope: str) -> str:

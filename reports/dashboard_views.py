@@ -47,6 +47,7 @@ def territory_dashboard(request: HttpRequest, territory: Territory) -> HttpRespo
         depends=TRACKED_APPS,
         compute=compute,
         timeout=settings.ELAN_PAGE_CACHE_SECONDS,
+        territory=territory.slug,
     )
     context = {
         "territory": territory,

@@ -81,13 +81,44 @@ def test_a_reading_bumps_the_results_pages_only_when_they_read_it(settings, prec
     ReadingFactory(meter=meter)
     after = pagecache.cache.get("elan:page-generation:measures")
     assert (after == before) is precomputed
+    challenge = ChallengeFactory()
+    scoped = pagecache._keys(["measures"], challenge.territory.slug)
+    kept = pagecache.cache.get_many(scoped)
     ResultSnapshot.objects.create(
-        challenge=ChallengeFactory(),
+        challenge=challenge,
         data_version=1,
         factor_set=FactorSet.objects.first(),
         payload={},
     )
-    assert pagecache.cache.get("elan:page-generation:measures") != after
+    assert pagecache.cache.get_many(scoped) != kept
+
+
+def test_a_write_of_one_territory_keeps_the_other_territories_pages(territory) -> None:
+    """A results snapshot renews its own territory's pages and the pages of no
+    territory (the home page), not the other territories'."""
+    from measures.models import FactorSet, ResultSnapshot
+    from tests.factories import ChallengeFactory
+
+    other = TerritoryFactory(slug="diois", name="Diois")
+    here = ChallengeFactory(territory=territory)
+    there = ChallengeFactory(territory=other)
+    pages = [f"/t/{c.territory.slug}/defis/{c.slug}/" for c in (here, there)]
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as ran:
+            assert Client().get(path).status_code == 200
+        return len(ran.captured_queries)
+
+    for path in pages:
+        queries(path)
+    assert [queries(path) for path in pages] == [0, 0]
+    ResultSnapshot.objects.create(
+        challenge=there, data_version=1, factor_set=FactorSet.objects.first(), payload={}
+    )
+    assert queries(pages[0]) == 0  # the other territory's challenge page: kept
+    assert queries(pages[1]) > 0  # the snapshot's own territory: rendered again
+    home = pagecache._keys(["measures"], None)
+    assert pagecache.cache.get(home[1]) is not None  # pages of no territory renew too
 
 
 def test_a_page_rendered_just_after_a_write_is_served_but_not_kept(territory, monkeypatch) -> None:
