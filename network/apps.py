@@ -12,6 +12,13 @@ class NetworkConfig(AppConfig):
         from network.tasks import DIGEST_SCOPE
 
         rgpd.register()
+        # A write renews its own territory's pages only (elan/pagecache.py).
+        from elan.pagecache import scoped_to_territory
+
+        for model in ("Actor", "JoinRequest", "CampaignWeek", "Newsletter"):
+            scoped_to_territory(f"network.{model}", "territory.slug")
+        for model in ("ContactLog", "Membership"):
+            scoped_to_territory(f"network.{model}", "actor.territory.slug")
         meetings.register_scopes()
         newsletters.register_scopes()
         register_scope(
