@@ -49,7 +49,8 @@ def _answer(description: str, body: dict[str, Any]) -> dict[str, Any]:
 
 class ElanAPI(NinjaAPI):
     """Documents the answers the shared handlers below give to every operation:
-    422 for any input that fails validation, 404 for a page past the end of a
+    422 for any input that fails validation, 400 for a NUL character in it
+    (elan.middleware), 404 for a page past the end of a
     paged list or an unknown object in the path, 401/403 where a token is asked.
     Schemathesis (tests/api/test_schemathesis.py) found them undocumented."""
 
@@ -71,6 +72,8 @@ def _document_shared_errors(operation: dict[str, Any]) -> None:
     added: dict[int, dict[str, Any]] = {}
     if names or "requestBody" in operation:
         added[422] = _answer("Requête invalide", VALIDATION_BODY)
+        # elan.middleware.RejectNullCharactersMiddleware, before any lookup.
+        added[400] = _answer("Caractère nul dans l'adresse, la requête ou le corps", ERROR_BODY)
     if "page" in names or in_path:
         added[404] = _answer("Introuvable", ERROR_BODY)
     if operation.get("security"):

@@ -673,7 +673,7 @@ def main() -> None:
             ("journeys", half), ("minimal", minimal_half), ("journeys", half), ("minimal", minimal_half),
         ):  # fmt: skip
             record.phase = phase
-            if phase == "journeys" and not sender.is_alive() and not letters:
+            if phase == "journeys" and sender.ident is None:  # once (it may end at once)
                 sender.start()
             say(f"  phase {phase} : {length:.0f} s")
             time.sleep(length)

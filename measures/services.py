@@ -404,7 +404,7 @@ def reading_add(
             if existing.meter_id != meter.pk:
                 raise ReadingError(_("Cette clé de saisie a déjà servi pour un autre compteur."))
             return AddedReading(existing, created=False, previous=None)
-    previous, same, unusual = _check_reading(
+    checked = _check_reading(
         meter=meter,
         register=register,
         read_on=read_on,
@@ -412,6 +412,33 @@ def reading_add(
         kind=kind,
         confirm_unusual=confirm_unusual,
     )
+    return _store_reading(
+        meter=meter,
+        register=register,
+        read_on=read_on,
+        value=value,
+        kind=kind,
+        user=user,
+        client_key=client_key,
+        photo=photo,
+        checked=checked,
+    )
+
+
+def _store_reading(
+    *,
+    meter: Meter,
+    register: str,
+    read_on: dt.date,
+    value: Decimal,
+    kind: str,
+    user: User | None,
+    client_key: str | None,
+    photo: File | None,
+    checked: tuple[Reading | None, Reading | None, bool],
+) -> AddedReading:
+    """Save a reading _check_reading accepted, the meter locked by the caller."""
+    previous, same, unusual = checked
     reading = Reading(
         meter=meter,
         register=register,
@@ -453,6 +480,7 @@ def meter_readings_add(
 ) -> list[AddedReading]:
     """The readings of one meter on one day (peak and off-peak together): all
     are saved, or none. Every problem is reported at once (ReadingErrors)."""
+    Meter.objects.select_for_update().filter(pk=meter.pk).first()  # one writer per meter
     keys = {register: f"{client_key}-{register}" for register in values}
     existing = list(Reading.objects.filter(client_key__in=keys.values()))
     if existing:  # a double submission
@@ -461,9 +489,10 @@ def meter_readings_add(
             raise ReadingErrors([ReadingError(refused)])
         return [AddedReading(r, created=False, previous=None) for r in existing]
     errors = []
+    checked = {}
     for register, value in values.items():
         try:
-            _check_reading(
+            checked[register] = _check_reading(
                 meter=meter,
                 register=register,
                 read_on=read_on,
@@ -475,8 +504,9 @@ def meter_readings_add(
             errors.append(error)
     if errors:
         raise ReadingErrors(errors)
+    # Checked once, under the meter's lock: stored as checked.
     return [
-        reading_add(
+        _store_reading(
             meter=meter,
             register=register,
             read_on=read_on,
@@ -485,7 +515,7 @@ def meter_readings_add(
             user=user,
             client_key=keys[register],
             photo=photo if index == 0 else None,
-            confirm_unusual=confirm_unusual,
+            checked=checked[register],
         )
         for index, (register, value) in enumerate(values.items())
     ]
