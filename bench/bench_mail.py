@@ -50,6 +50,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.benchkit import stop  # noqa: E402
+
 DEFAULT_DATABASE = ROOT / "var" / "bench" / "mail.sqlite3"
 SCOPE = "newsletter:banc-lettre"
 REFERENCE = "newsletter:banc"
@@ -111,11 +113,7 @@ def celery_worker(*, concurrency: int, queue: str) -> Iterator[subprocess.Popen[
                 raise SystemExit(f"Le worker s'est arrêté :\n{Path(log.name).read_text()}")
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
             errors = [line for line in Path(log.name).read_text().splitlines() if "ERROR" in line]
             if errors:
                 print("Erreurs du worker :\n" + "\n".join(errors[:10]))

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 import benchkit
-from benchkit import ROOT, say, table
+from benchkit import ROOT, say, stop, table
 
 PAGES = [
     ("accueil", "/"),
@@ -138,8 +138,7 @@ def main() -> None:
                     f"  {label} : {page_rps:.0f} req/s, vue minimale {minimal_rps:.0f}, {ratio:.1%}"
                 )
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process)
     say("")
     table(["Page", "Adresse", "req/s", "vue minimale req/s", "rapport"], rows)
 

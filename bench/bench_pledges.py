@@ -47,6 +47,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.benchkit import stop  # noqa: E402
+
 DEFAULT_DATABASE = ROOT / "var" / "bench" / "pledges.sqlite3"
 TERRITORY = "banc-viral"
 BIG, SMALL = "virale", "moyenne"
@@ -378,12 +380,7 @@ def gunicorn(*, workers: int, threads: int) -> Iterator[str]:
             _wait_until_ready(base_url, process, Path(log.name))
             yield base_url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:

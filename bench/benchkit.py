@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import subprocess
 import sys
 import time
 import warnings
@@ -112,3 +113,14 @@ def table(head: list[str], rows: list[list[Any]]) -> None:
     say("|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|")
     for row in rows:
         say("| " + " | ".join(str(c) for c in row) + " |")
+
+
+def stop(process: subprocess.Popen[bytes], *, grace: float = 30) -> None:
+    """Stop a server or worker the bench started: asked first, killed after
+    `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

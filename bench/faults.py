@@ -50,7 +50,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import benchkit
-from benchkit import ROOT, say, table
+from benchkit import ROOT, say, stop, table
 
 PG = ("127.0.0.1", 5432)
 REDIS = ("127.0.0.1", 6379)
@@ -396,8 +396,7 @@ def main() -> None:
             say("Scénario c : SMTP…")
             rows.append(scenario_smtp(smtp))
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process)
             controller.stop()
             log.seek(0)
             output = log.read().decode(errors="replace")

@@ -61,7 +61,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.benchkit import say, setup, table  # noqa: E402
+from bench.benchkit import say, setup, stop, table  # noqa: E402
 
 DEFAULT_DATABASE = ROOT / "var" / "bench" / "load.sqlite3"
 MINIMAL = "/bench/minimal/"
@@ -436,12 +436,7 @@ def _process(command: list[str], env: dict[str, str], name: str) -> Iterator[Pat
             if process.poll() is not None:
                 raise SystemExit(f"{name} s'est arrêté :\n{Path(log.name).read_text()[-3000:]}")
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def _wait(port: int, path: str, log: Path) -> None:
