@@ -177,24 +177,36 @@ def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
     return {}
 
 
+def _tracked(depends: Iterable[str]) -> tuple[str, ...]:
+    """The apps named, sorted; an app the signals do not follow is a mistake."""
+    apps = tuple(sorted(set(depends)))
+    unknown = set(apps) - TRACKED_APPS
+    if unknown:
+        raise ValueError(f"applications non suivies : {sorted(unknown)}")
+    return apps
+
+
+def _settled(generations: Iterable[int]) -> bool:
+    """No write to the data for SETTLE_NS: what is rendered now may be kept."""
+    return time.time_ns() - max(generations, default=0) >= SETTLE_NS
+
+
 def computed_once(
     name: str,
     *,
     depends: Iterable[str],
     compute: Callable[[], T],
-    timeout: int,
+    timeout: int | None = None,
     territory: str | None = None,
 ) -> T:
-    """`compute()`, kept `timeout` seconds under a key holding the generations
+    """`compute()`, kept `timeout` seconds (ELAN_PAGE_CACHE_SECONDS by default) under a key holding the generations
     of the apps it reads (`depends`): any write to them computes it again, as
     for the public pages. For figures that many requests share (an organisers'
     dashboard): readings, which no longer renew generations when results are
     precomputed (published_through_snapshots), reach it within `timeout`."""
-    apps = sorted(set(depends))
-    unknown = set(apps) - TRACKED_APPS
-    if unknown:
-        raise ValueError(f"applications non suivies : {sorted(unknown)}")
-    if not timeout or not settings.ELAN_PAGE_CACHE_SECONDS:
+    apps = _tracked(depends)
+    timeout = settings.ELAN_PAGE_CACHE_SECONDS if timeout is None else timeout
+    if not timeout or not settings.ELAN_PAGE_CACHE_SECONDS:  # 0: the cache is off
         return compute()
     keys = _keys(apps, territory)
     found = cache.get_many(keys)
@@ -203,7 +215,7 @@ def computed_once(
     kept = cache.get(key)
     if kept is not None:
         return cast(T, kept)
-    settled = time.time_ns() - max(generations, default=0) >= SETTLE_NS
+    settled = _settled(generations)
     value = compute()
     if settled:
         cache.set(key, value, timeout)
@@ -245,10 +257,7 @@ def public_page(
 
     `depends` names the apps whose data the page shows; a write to any of
     them renders the page again for the next visitor."""
-    apps = tuple(sorted(set(depends)))
-    unknown = set(apps) - TRACKED_APPS
-    if unknown:
-        raise ValueError(f"applications non suivies : {sorted(unknown)}")
+    apps = _tracked(depends)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -264,7 +273,7 @@ def public_page(
             stored = found.get(page_key)
             if stored is not None and stored["generations"] == generations:
                 return _serve(request, stored)
-            settled = time.time_ns() - max(generations, default=0) >= SETTLE_NS
+            settled = _settled(generations)
 
             setattr(request, _RENDERING, True)
             try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -46,7 +45,6 @@ def territory_dashboard(request: HttpRequest, territory: Territory) -> HttpRespo
         f"tableau-de-bord:{territory.pk}:{timezone.localdate()}",
         depends=TRACKED_APPS,
         compute=compute,
-        timeout=settings.ELAN_PAGE_CACHE_SECONDS,
         territory=territory.slug,
     )
     context = {

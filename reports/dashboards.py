@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,10 +104,13 @@ def _add(figures: dict[int, Figures], key: str, rows: Any) -> None:
 
 
 def _household_counts(
-    registrations: Iterable[Registration], today: dt.date
+    challenges: Sequence[Challenge], today: dt.date
 ) -> dict[int, tuple[int, int]]:
     """Per challenge: households selected, and those late with their readings or
     weighings (counted only while data is collected)."""
+    registrations = (
+        Registration.objects.selected().filter(challenge__in=challenges).select_related("challenge")
+    )
     households: Counter[int] = Counter()
     late: Counter[int] = Counter()
     collecting: dict[int, bool] = {}
@@ -135,13 +138,7 @@ def territory_figures(
     by_challenge = {c.pk: c for c in challenges}
     for challenge in challenges:
         figures[challenge.territory_id].values["challenges"] += 1
-    registrations = list(
-        Registration.objects.selected()
-        .filter(challenge__in=challenges)
-        .select_related("challenge__territory")
-        .order_by("pk")
-    )
-    for challenge_id, (households, late) in _household_counts(registrations, today).items():
+    for challenge_id, (households, late) in _household_counts(challenges, today).items():
         challenge = by_challenge[challenge_id]
         territory = figures[challenge.territory_id]
         territory.challenges[challenge_id] = (households, late)
@@ -280,12 +277,7 @@ def running(
     if figures is not None and figures.territory.pk == territory.pk:
         counts = figures.challenges
     else:
-        counts = _household_counts(
-            Registration.objects.selected()
-            .filter(challenge__in=challenges)
-            .select_related("challenge__territory"),
-            today,
-        )
+        counts = _household_counts(challenges, today)
     small = defaultdict(list)
     for team in _small_teams(challenges).order_by("name"):
         small[team.challenge_id].append(team)

@@ -92,12 +92,10 @@ class TeamMoveForm(forms.Form):
     def offer(self, registrations: Sequence[Registration]) -> TeamMoveForm:
         """Narrow the households listed to those of the page shown (plus the one
         chosen), once the form has been validated against all of them."""
-        chosen = self.data.get("registration") if self.is_bound else None
         offered = list(registrations)
-        if chosen and str(chosen).isdigit() and int(chosen) in self.registrations:
-            extra = self.registrations[int(chosen)]
-            if extra not in offered:
-                offered.append(extra)
+        chosen = getattr(self, "cleaned_data", {}).get("registration")
+        if chosen is not None and chosen not in offered:
+            offered.append(chosen)
         self._list(offered)
         return self
 

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -136,15 +136,20 @@ def _warnings(team: Team, size: int) -> list[str]:
 
 
 TEAMS_PER_PAGE = 20
+# What the teams page's address keeps across its forms' posts.
+KEPT_PARAMETERS = ("page", "q", "a_completer")
+
+
+def _with_sizes(challenge: Challenge) -> QuerySet[Team]:
+    """The challenge's teams with their count of selected households (`size`)."""
+    selected = Q(registrations__status=RegistrationStatus.SELECTED)
+    return challenge.teams.annotate(size=Count("registrations", filter=selected))
 
 
 def _teams_query(challenge: Challenge, filters: TeamFilterForm) -> QuerySet[Team]:
-    """The challenge's teams with their count of selected households (`size`),
-    narrowed by the organiser's search and filter."""
-    selected = Q(registrations__status=RegistrationStatus.SELECTED)
-    teams = challenge.teams.select_related("captain", "commune").annotate(
-        size=Count("registrations", filter=selected)
-    )
+    """The challenge's teams with their sizes, narrowed by the organiser's search
+    and filter."""
+    teams = _with_sizes(challenge).select_related("captain", "commune")
     data = filters.cleaned_data if filters.is_valid() else {}
     if query := data.get("q"):
         households = Registration.objects.selected().filter(
@@ -167,10 +172,10 @@ def _keep_place(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     """Back to the organiser's page of teams, on the page and with the search the
     form was posted from (they travel in the form's action)."""
     url = reverse("challenges:teams", args=_args(challenge))
-    kept = request.GET.copy()
-    for key in list(kept):
-        if key not in ("page", "q", "a_completer"):
-            del kept[key]
+    kept = QueryDict(mutable=True)
+    for key in KEPT_PARAMETERS:
+        if key in request.GET:
+            kept.setlist(key, request.GET.getlist(key))
     return redirect(f"{url}?{kept.urlencode()}" if kept else url)
 
 
@@ -207,9 +212,6 @@ def _teams_page(
         rows.append(
             TeamRow(team, members, form, _invite_url(request, team), _warnings(team, len(members)))
         )
-    sizes = challenge.teams.annotate(
-        size=Count("registrations", filter=Q(registrations__status=RegistrationStatus.SELECTED))
-    )
     all_teams = list(challenge.teams.order_by("name", "pk").only("pk", "name", "challenge_id"))
     # The move form offers the households on this page and those without a team;
     # it accepts any selected household of the challenge (team_move).
@@ -223,7 +225,7 @@ def _teams_page(
         "filtered": bool(request.GET.get("q") or request.GET.get("a_completer")),
         "team_count": len(all_teams),
         "unassigned": by_team[None],
-        "incomplete_count": sizes.filter(size__lt=TEAM_MIN_HOUSEHOLDS).count(),
+        "incomplete_count": _with_sizes(challenge).filter(Q(size__lt=TEAM_MIN_HOUSEHOLDS)).count(),
         "locked": services.teams_are_locked(challenge),
         "create_form": create_form or TeamCreateForm(challenge=challenge),
         "move_form": move_form.offer(offered)

@@ -177,3 +177,9 @@ def assert_no_horizontal_scroll(page: Any) -> None:
         f"éléments qui débordent : {culprits}",
         pytrace=False,
     )
+
+
+def plain(text: str) -> str:
+    """Text as a reader sees it: French non-breaking spaces as spaces, runs of
+    white space as one."""
+    return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())

@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     assert_no_horizontal_scroll,
     follow,
     log_in,
+    plain,
     submit,
     visit,
 )
@@ -34,10 +35,6 @@ SLUG = "val-de-drome"  # the `territory` fixture of tests/conftest.py
 SEARCHED = "Foyer des Aubépines"
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
-
-
 def _household(challenge, team, name: str) -> Registration:
     household = HouseholdFactory(name=name, commune=challenge.territory.communes.first())
     slug = name.lower().replace(" ", "-")
@@ -46,11 +43,11 @@ def _household(challenge, team, name: str) -> Registration:
 
 
 def _card_titles(page) -> list[str]:  # type: ignore[no-untyped-def]
-    return [_plain(t) for t in page.locator("main section.card h2").all_inner_texts()]
+    return [plain(t) for t in page.locator("main section.card h2").all_inner_texts()]
 
 
 def _result_count(page) -> str:  # type: ignore[no-untyped-def]
-    return _plain(page.locator("main p.result-count[role=status]").inner_text())
+    return plain(page.locator("main p.result-count[role=status]").inner_text())
 
 
 def _query(page) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
@@ -78,7 +75,7 @@ def test_an_organiser_pages_searches_and_moves_a_household(page, territory, orga
     assert _card_titles(page) == [f"Équipe {i:02d}" for i in range(20)]
     pages = main.get_by_role("navigation", name="Pages des équipes")
     assert pages.count() == 2, "la pagination en haut et en bas de la liste"
-    assert "Page 1 sur 2" in _plain(pages.first.inner_text())
+    assert "Page 1 sur 2" in plain(pages.first.inner_text())
     assert not main.get_by_role("link", name="Page précédente").count()
     unassigned = main.get_by_role("table", name="Foyers retenus qui n'ont pas encore d'équipe")
     assert "Foyer Sans Équipe" in unassigned.inner_text()
@@ -89,7 +86,7 @@ def test_an_organiser_pages_searches_and_moves_a_household(page, territory, orga
     assert _card_titles(page) == [f"Équipe {i:02d}" for i in range(20, 25)]
     last = main.get_by_role("region", name="Équipe 24")
     assert "Foyer Lefèvre" in last.inner_text()
-    assert "Page 2 sur 2" in _plain(pages.first.inner_text())
+    assert "Page 2 sur 2" in plain(pages.first.inner_text())
     assert not main.get_by_role("link", name="Page suivante").count()
     assert pages.first.get_by_role("link", name="Page précédente").is_visible()
 
@@ -121,7 +118,7 @@ def test_an_organiser_pages_searches_and_moves_a_household(page, territory, orga
     assert searched.team == teams[7]
     assert page.url.split("?")[0].endswith(teams_url), page.url
     assert _query(page) == {"q": ["aubépines"]}, "retour sur la même recherche"
-    messages = _plain(main.locator(".messages").inner_text())
+    messages = plain(main.locator(".messages").inner_text())
     assert f"Le foyer « {SEARCHED} » est dans l'équipe « Équipe 07 »." in messages
     assert "l'équipe « Équipe 03 » est incomplète (1 foyer)" in messages
     assert _result_count(page) == "1 équipe correspond à la recherche"

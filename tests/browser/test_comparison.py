@@ -13,6 +13,7 @@ from tests.browser.helpers import (
     assert_accessible,
     assert_no_horizontal_scroll,
     follow,
+    plain,
     submit,
     visit,
 )
@@ -26,10 +27,6 @@ URL = "/comparaisons/"
 DROME = "Val de Drôme"  # the `territory` fixture of tests/conftest.py
 MULHOUSE = "Mulhouse en transition"
 HOUSEHOLDS = [name for name, *_rest in HOMES] + ["Famille Tardive"]
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
 
 
 def _two_territories(territory):  # type: ignore[no-untyped-def]
@@ -56,8 +53,8 @@ def test_a_visitor_compares_two_territories_on_a_phone(phone_page, territory) ->
     assert page.url.endswith(URL)
     main = page.locator("main")
     assert main.get_by_role("heading", level=1).inner_text() == "Comparer les défis des territoires"
-    assert _plain(main.get_by_role("status").inner_text()) == "2 défis comparés"
-    table = _plain(_table(page).inner_text())
+    assert plain(main.get_by_role("status").inner_text()) == "2 défis comparés"
+    table = plain(_table(page).inner_text())
     assert DROME in table
     assert MULHOUSE in table
     assert_no_horizontal_scroll(page)
@@ -71,7 +68,7 @@ def test_a_visitor_compares_two_territories_on_a_phone(phone_page, territory) ->
     assert not data.is_visible()
     details.locator("summary").click()
     data.wait_for(state="visible")
-    chart_data = _plain(data.inner_text())  # the bars are named by challenge
+    chart_data = plain(data.inner_text())  # the bars are named by challenge
     assert "Défi Hiver sobre" in chart_data
     assert "Défi Mulhouse" in chart_data
     assert_no_horizontal_scroll(page)
@@ -82,8 +79,8 @@ def test_a_visitor_compares_two_territories_on_a_phone(phone_page, territory) ->
     form.get_by_label("Région").select_option(label="Grand Est")
     submit(page, form)
     assert "region=44" in page.url
-    assert _plain(main.get_by_role("status").inner_text()) == "1 défi comparé"
-    table = _plain(_table(page).inner_text())
+    assert plain(main.get_by_role("status").inner_text()) == "1 défi comparé"
+    table = plain(_table(page).inner_text())
     assert MULHOUSE in table
     assert "Défi Mulhouse" in table
     assert DROME not in table
@@ -95,9 +92,9 @@ def test_a_visitor_compares_two_territories_on_a_phone(phone_page, territory) ->
     invalid = main.locator("div.field-invalid")
     assert invalid.count() == 1
     assert "Année de début" in invalid.inner_text()
-    assert "Choisissez une valeur de la liste." in _plain(invalid.inner_text())
+    assert "Choisissez une valeur de la liste." in plain(invalid.inner_text())
     assert form.get_by_label("Année de début").get_attribute("aria-invalid") == "true"
-    assert _plain(main.get_by_role("status").inner_text()) == "2 défis comparés"
+    assert plain(main.get_by_role("status").inner_text()) == "2 défis comparés"
     assert_no_horizontal_scroll(page)
 
 
@@ -125,4 +122,4 @@ def test_a_visitor_opens_a_public_report_and_downloads_the_csv(page, territory) 
     html = page.content()
     for name in HOUSEHOLDS:
         assert name not in html, f"le bilan public nomme {name}"
-    assert "4 foyers participants" in _plain(main.inner_text())
+    assert "4 foyers participants" in plain(main.inner_text())

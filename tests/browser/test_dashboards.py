@@ -11,7 +11,7 @@ import csv
 
 import pytest
 
-from tests.browser.helpers import assert_no_horizontal_scroll, follow, log_in, visit
+from tests.browser.helpers import assert_no_horizontal_scroll, follow, log_in, plain, visit
 from tests.factories import CoordinatorFactory, TerritoryFactory, UserFactory
 from tests.reports.test_dashboards import busy
 
@@ -27,14 +27,10 @@ LATE = "1 foyer en retard de relevés dans « Défi Hiver sobre »"
 SMALL_TEAM = "L'équipe « Les Solitaires » de « Défi Hiver sobre » compte moins de 3 foyers"
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
-
-
 def _first_column(page):  # type: ignore[no-untyped-def]
     """The territory names of the regional table's body, top to bottom."""
     rows = page.locator("main table.dashboard-region tbody tr")
-    return [_plain(name) for name in rows.locator("th[scope=row] a").all_inner_texts()]
+    return [plain(name) for name in rows.locator("th[scope=row] a").all_inner_texts()]
 
 
 def test_an_organiser_follows_an_alert_on_a_phone(phone_page, territory, organiser) -> None:
@@ -47,15 +43,15 @@ def test_an_organiser_follows_an_alert_on_a_phone(phone_page, territory, organis
     follow(page, nav.get_by_role("link", name="En cours et à surveiller", exact=True))
     assert page.url.endswith(DASHBOARD)
     main = page.locator("main")
-    assert _plain(main.get_by_role("heading", level=1).inner_text()) == (
+    assert plain(main.get_by_role("heading", level=1).inner_text()) == (
         f"En cours et à surveiller — {DROME}"
     )
 
     attention = main.get_by_role("region", name="À surveiller")
-    alerts = [_plain(item) for item in attention.get_by_role("listitem").all_inner_texts()]
+    alerts = [plain(item) for item in attention.get_by_role("listitem").all_inner_texts()]
     assert any(item.startswith(LATE) for item in alerts), alerts
     assert any(item.startswith(SMALL_TEAM) for item in alerts), alerts
-    assert "Famille en retard" not in _plain(main.inner_text())  # counts, not names
+    assert "Famille en retard" not in plain(main.inner_text())  # counts, not names
     assert main.get_by_role("heading", name="Les chiffres du jour").is_visible()
     assert main.get_by_role("heading", name="Défis en cours").is_visible()
     assert_no_horizontal_scroll(page)
@@ -65,7 +61,7 @@ def test_an_organiser_follows_an_alert_on_a_phone(phone_page, territory, organis
     assert link.get_attribute("href") == f"/t/{SLUG}/defis/{challenge.slug}/equipes/"
     follow(page, link)
     assert page.url.endswith(f"/t/{SLUG}/defis/{challenge.slug}/equipes/"), page.url
-    assert "Les Solitaires" in _plain(page.locator("main").inner_text())
+    assert "Les Solitaires" in plain(page.locator("main").inner_text())
     assert_no_horizontal_scroll(page)
 
 
@@ -82,12 +78,12 @@ def test_a_coordinator_sorts_downloads_and_opens_a_territory(page, territory) ->
         page, regions.get_by_role("link", name=f"Tableau de bord régional — {REGION}", exact=True)
     )
     assert page.url.endswith(REGIONAL), page.url
-    assert _plain(main.get_by_role("status").inner_text()) == "2 territoires · 8 points d'attention"
+    assert plain(main.get_by_role("status").inner_text()) == "2 territoires · 8 points d'attention"
     assert _first_column(page) == [DROME, CALM]  # most alerts first
     table = main.locator("table.dashboard-region")
     alerts_header = table.locator("thead th").filter(has_text="Points d'attention")
     assert alerts_header.get_attribute("aria-sort") == "descending"
-    assert _plain(table.locator("tfoot").inner_text()).startswith("Région 8")
+    assert plain(table.locator("tfoot").inner_text()).startswith("Région 8")
 
     # Sorted by name: the address says so, the header tells assistive technologies.
     header = table.locator("thead th").filter(
@@ -119,4 +115,4 @@ def test_a_coordinator_sorts_downloads_and_opens_a_territory(page, territory) ->
     assert page.url.endswith(DASHBOARD), page.url
     assert main.get_by_role("heading", name="À surveiller", level=2).is_visible()
     attention = main.get_by_role("region", name="À surveiller")
-    assert SMALL_TEAM in _plain(attention.inner_text())
+    assert SMALL_TEAM in plain(attention.inner_text())

@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     assert_no_horizontal_scroll,
     follow,
     log_in,
+    plain,
     submit,
     visit,
 )
@@ -28,10 +29,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SLUG = "val-de-drome"  # the `territory` fixture of tests/conftest.py
 BASE = f"/t/{SLUG}/defis/hiver/bilan/"
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
 
 
 @pytest.mark.skipif(not pdf.available(), reason="WeasyPrint/Pango absents")
@@ -46,7 +43,7 @@ def test_an_organiser_prepares_follows_and_downloads_the_report(
     main.get_by_role("checkbox", name="Atelier éco-gestes — L'atelier du 12 janvier").check()
     main.get_by_role("checkbox", name="Claire, Crest", exact=False).check()
     submit(page, main.locator("form").filter(has=page.get_by_label("Mot d'introduction")))
-    assert "Vos choix sont enregistrés" in _plain(main.inner_text())
+    assert "Vos choix sont enregistrés" in plain(main.inner_text())
 
     # A generation under way: the status polls itself and swaps once the PDF is ready.
     running = Report.objects.create(
@@ -60,7 +57,7 @@ def test_an_organiser_prepares_follows_and_downloads_the_report(
     )
     visit(page, BASE + "preparer/")
     organiser_box = main.locator("#bilan-animation")
-    assert "Mise en page du PDF (45 %)" in _plain(organiser_box.inner_text())
+    assert "Mise en page du PDF (45 %)" in plain(organiser_box.inner_text())
     assert organiser_box.get_by_role("progressbar").get_attribute("value") == "45"
     Report.objects.filter(pk=running.pk).update(status=ReportStatus.FAILED, error="Essai.")
     main.locator("#bilan-animation [role=alert]").wait_for(timeout=5000)
@@ -73,7 +70,7 @@ def test_an_organiser_prepares_follows_and_downloads_the_report(
         "link", name="Télécharger le PDF", exact=False
     )
     ready.wait_for(timeout=30000)
-    assert "PDF prêt" in _plain(main.locator("#bilan-public").inner_text())
+    assert "PDF prêt" in plain(main.locator("#bilan-public").inner_text())
     assert_accessible(page)
     with page.expect_download() as download_info:
         ready.click()
@@ -81,16 +78,14 @@ def test_an_organiser_prepares_follows_and_downloads_the_report(
     download_info.value.save_as(path)
     from pypdf import PdfReader
 
-    text = _plain(
-        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
-    )
+    text = plain(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages))
     assert "Bilan : Défi Hiver sobre" in text
     assert "Merci aux foyers de la vallée !" in text
     assert "Nous avons baissé le chauffage" in text
     assert "Famille" not in text, "la version publique ne nomme aucun foyer"
     for row in key_figures(report_context(challenge, Audience.PUBLIC)):
         if row["unite"]:
-            assert _plain(f"{row['valeur']} {row['unite']}") in text, row
+            assert plain(f"{row['valeur']} {row['unite']}") in text, row
 
 
 def test_a_visitor_reads_the_public_report_on_a_phone(phone_page, territory) -> None:
@@ -99,7 +94,7 @@ def test_a_visitor_reads_the_public_report_on_a_phone(phone_page, territory) -> 
     visit(page, BASE)
     main = page.locator("main")
     assert main.get_by_role("heading", level=1).inner_text() == "Bilan : Défi Hiver sobre"
-    text = _plain(main.inner_text())
+    text = plain(main.inner_text())
     assert "4 foyers participants" in text
     assert "Famille" not in text
     assert "Annexe : la méthode" in text
