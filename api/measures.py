@@ -260,8 +260,39 @@ def reading_create(request: HttpRequest, payload: ReadingIn):  # type: ignore[no
         )
     except services.ReadingError as error:
         return Status(400, {"message": str(error)})
+    return Status(201 if added.created else 200, _reading_body(added))
+
+
+class ReadingsBatchIn(Schema):
+    readings: list[ReadingIn] = Field(
+        ...,
+        min_length=1,
+        max_length=services.READINGS_BATCH_MAX,
+        description=f"De 1 à {services.READINGS_BATCH_MAX} relevés, traités dans l'ordre.",
+    )
+
+
+class ReadingResultOut(Schema):
+    index: int = Field(..., description="La place du relevé dans la liste envoyée, à partir de 0.")
+    status: Literal[200, 201, 400, 404] = Field(
+        ...,
+        description="201 enregistré, 200 déjà enregistré avec cette clé, 400 refusé, "
+        "404 compteur inconnu de votre foyer.",
+    )
+    message: str | None = None
+    reading: ReadingOut | None = None
+
+
+class ReadingsBatchOut(Schema):
+    created: int
+    already: int
+    refused: int
+    results: list[ReadingResultOut]
+
+
+def _reading_body(added: services.AddedReading) -> dict[str, Any]:
     reading = added.reading
-    body = {
+    return {
         "id": reading.pk,
         "meter_id": reading.meter_id,
         "register": reading.register,
@@ -272,7 +303,53 @@ def reading_create(request: HttpRequest, payload: ReadingIn):  # type: ignore[no
         "confirmed_unusual": reading.confirmed_unusual,
         "consumption": added.consumption,
     }
-    return Status(201 if added.created else 200, body)
+
+
+@router.post(
+    "/readings/batch",
+    response={200: ReadingsBatchOut, 400: ErrorOut, 401: ErrorOut},
+    auth=token_or_session,
+    by_alias=True,
+    summary="Saisir plusieurs relevés de mon foyer en une fois",
+)
+def readings_batch(request: HttpRequest, payload: ReadingsBatchIn):  # type: ignore[no-untyped-def]
+    """Pour une application qui envoie les relevés pris hors connexion, ou un mois de relevés.
+    Chaque relevé est accepté ou refusé seul, selon les règles de `POST /readings`, dans
+    l'ordre de la liste : un relevé refusé ne fait perdre aucun des autres. La réponse donne
+    le sort de chacun (`results`, dans l'ordre envoyé) ; renvoyer le lot avec les mêmes clés
+    ne crée rien de plus."""
+    items = [
+        services.NewReading(
+            meter_id=r.meter_id,
+            register=r.register_code,
+            read_on=r.read_on,
+            value=r.value,
+            kind=r.kind,
+            client_key=r.client_key,
+            confirm_unusual=r.confirm_unusual,
+        )
+        for r in payload.readings
+    ]
+    outcomes = services.readings_add_batch(
+        household_id=_household_id(request),
+        items=items,
+        user=request.auth,  # type: ignore[attr-defined]
+    )
+    results = [
+        {
+            "index": index,
+            "status": outcome.status,
+            "message": outcome.message or None,
+            "reading": _reading_body(outcome.added) if outcome.added else None,
+        }
+        for index, outcome in enumerate(outcomes)
+    ]
+    return {
+        "created": sum(1 for o in outcomes if o.status == 201),
+        "already": sum(1 for o in outcomes if o.status == 200),
+        "refused": sum(1 for o in outcomes if o.status >= 400),
+        "results": results,
+    }
 
 
 @router.post(

@@ -7,7 +7,8 @@ Run:
         postgres://postgres@127.0.0.1:5432/elan_bench_national --reuse --users 50 --seconds 60
     .venv/bin/python bench/load.py --scale territory        # SQLite, var/bench/load.sqlite3
     # options: --scale small|territory|national  --workers 2  --mix 25,15,10
-    #          --minimal-seconds 10  --warmup 5  --think 0  --newsletters 5  --no-broker
+    #          --entry formulaire|appli  --minimal-seconds 10  --warmup 5  --think 0
+    #          --newsletters 5  --no-broker
 
 It builds the dataset with `manage.py seed_bench` (or, with --reuse, uses the
 one the database holds), starts a private Redis (broker and cache, as in
@@ -21,7 +22,9 @@ Every user loops without think time (--think adds some) on its journey:
   directory, commons;
 - households: post a reading through the entry form (« Saisir mes
   relevés »), as the browser does, and open the form page now and then; a
-  302 back to the form is a reading acknowledged;
+  302 back to the form is a reading acknowledged. With --entry appli, their
+  phone sends the indexes of all their meters at once instead
+  (POST /api/v1/readings/batch), each reading saved (201) acknowledged;
 - organisers: the territory's dashboard, the teams, the network's
   management directory and its indicators;
 and, beside them, the organisers of a few territories send a newsletter to
@@ -42,6 +45,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import itertools
+import json
 import os
 import random
 import secrets
@@ -127,18 +131,25 @@ class Browser:
         self.port, self.cookies = port, cookies
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
-        headers = {"Cookie": self.cookies} if self.cookies else {}
+    def request(
+        self, method: str, path: str, body: str | None = None, **headers: str
+    ) -> tuple[int, str]:
+        """(status, Location); the body of a JSON answer in self.json."""
+        if self.cookies:
+            headers["Cookie"] = self.cookies
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        self.json: Any = None
         try:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
-            response.read()
+            content = response.read()
+            if (response.getheader("Content-Type") or "").startswith("application/json"):
+                self.json = json.loads(content)
             if response.will_close:
                 self.connection.close()
             return response.status, response.getheader("Location") or ""
-        except (OSError, http.client.HTTPException):
+        except (OSError, http.client.HTTPException, ValueError):
             self.connection.close()
             return 0, ""
 
@@ -227,7 +238,7 @@ def _households(count: int) -> list[dict[str, Any]]:
         Reading.objects.filter(
             meter__household__in=[u.household_id for u in users], superseded_by__isnull=True
         )
-        .values("meter_id", "meter__household_id")
+        .values("meter_id", "register", "meter__household_id")
         .annotate(
             first_on=Min("read_on"), last_on=Max("read_on"), low=Min("value"), high=Max("value")
         )
@@ -237,7 +248,7 @@ def _households(count: int) -> list[dict[str, Any]]:
         usual = float(row["high"] - row["low"]) / days
         value = float(row["high"]) + usual * (today - row["last_on"]).days
         by_household.setdefault(row["meter__household_id"], []).append(
-            {"pk": row["meter_id"], "value": f"{value:.3f}".replace(".", ",")}
+            {"pk": row["meter_id"], "register": row["register"], "value": f"{value:.3f}"}
         )
     found = []
     for user in users:
@@ -291,19 +302,22 @@ def household(
     rng: random.Random,
     record: Recorder,
     counter: Iterator[int],
+    entry: str,
 ) -> None:
+    if entry == "appli":
+        return household_app(browser, home, record, counter)
     if rng.random() < 0.25:  # the form page, now and then
         phase, started = record.phase, time.perf_counter()
         status, _location = browser.request("GET", home["entry"])
         record.add("foyers", "page de saisie", started, status == 200, status, phase)
         return
-    meter = rng.choice(home["meters"])
+    meter = rng.choice([m for m in home["meters"] if m["register"] == "base"])
     prefix = f"m{meter['pk']}-"
     body = urllib.parse.urlencode(
         {
             "csrfmiddlewaretoken": home["csrf"],
             "meter": meter["pk"],
-            f"{prefix}base": meter["value"],
+            f"{prefix}base": meter["value"].replace(".", ","),
             f"{prefix}read_on": home["today"],
             f"{prefix}kind": "normal",
             f"{prefix}client_key": f"ld{RUN}{next(counter)}",
@@ -321,9 +335,42 @@ def household(
                 record.acknowledged_measured += 1
 
 
+def household_app(
+    browser: Browser, home: dict[str, Any], record: Recorder, counter: Iterator[int]
+) -> None:
+    """The household's phone sends the indexes of all its meters together
+    (POST /api/v1/readings/batch); each reading saved (201) is acknowledged."""
+    readings = [
+        {
+            "meter_id": meter["pk"],
+            "register": meter["register"],
+            "read_on": home["today"],
+            "value": meter["value"],
+            "client_key": f"ld{RUN}{next(counter)}",
+        }
+        for meter in home["meters"]
+    ]
+    phase, started = record.phase, time.perf_counter()
+    status, _location = browser.request(
+        "POST",
+        "/api/v1/readings/batch",
+        json.dumps({"readings": readings}),
+        **{"Content-Type": "application/json", "X-CSRFToken": home["csrf"]},
+    )
+    saved = 0
+    if status == 200 and browser.json:
+        saved = sum(1 for r in browser.json["results"] if r["status"] == 201)
+    ok = status == 200 and saved == len(readings)
+    record.add("foyers", "relevés de tous les compteurs (API, lot)", started, ok, status, phase)
+    with record.lock:
+        record.acknowledged += saved
+        if phase == "journeys":
+            record.acknowledged_measured += saved
+
+
 def run_users(
     *, port: int, plan: Plan, mix: tuple[int, int, int], think: float, stop: threading.Event,
-    record: Recorder,
+    record: Recorder, entry: str,
 ) -> list[threading.Thread]:  # fmt: skip
     visitors, households, organisers = mix
     shared_keys = itertools.count(1)  # next() on it is atomic
@@ -355,7 +402,7 @@ def run_users(
             home = r.choice(mine)
             if home["browser"] is None:
                 home["browser"] = Browser(port, home["cookies"])
-            household(home["browser"], home, r, record, shared_keys)
+            household(home["browser"], home, r, record, shared_keys, entry)
 
         threads.append(threading.Thread(target=loop, args=(step, "", 1000 + i)))
     for i in range(organisers):
@@ -594,6 +641,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--newsletters", type=int, default=5)
     parser.add_argument("--broker", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--entry",
+        default="formulaire",
+        choices=["formulaire", "appli"],
+        help="les foyers saisissent par le formulaire, un relevé à la fois, ou par l'API en lot",
+    )
     args = parser.parse_args()
     if args.mix:
         mix = tuple(int(n) for n in args.mix.split(","))
@@ -655,8 +708,9 @@ def main() -> None:
         record, stop = Recorder(), threading.Event()
         stored_before = Reading.objects.filter(client_key__startswith=f"ld{RUN}").count()
         threads = run_users(
-            port=port, plan=the_plan, mix=mix, think=args.think, stop=stop, record=record
-        )
+            port=port, plan=the_plan, mix=mix, think=args.think, stop=stop, record=record,
+            entry=args.entry,
+        )  # fmt: skip
         letters: list[Letter] = []
         time.sleep(args.warmup)
         half, minimal_half = args.seconds / 2, args.minimal_seconds / 2

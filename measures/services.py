@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -300,16 +301,21 @@ def _check_reading(
     value: Decimal,
     kind: str,
     confirm_unusual: bool,
+    active: list[Reading] | None = None,
+    floor: dt.date | None = None,
 ) -> tuple[Reading | None, Reading | None, bool]:
     """Validate a new reading. Returns (previous reading, reading of the same
-    day it replaces, whether it was confirmed as unusual)."""
+    day it replaces, whether it was confirmed as unusual). `active` (the
+    register's readings not superseded, by date) and `floor` are read from
+    the database unless the caller already holds them."""
     if register not in registers_of(meter):
         raise ReadingError(_("Ce compteur n'a pas cet index."), register=register)
     if read_on > timezone.localdate():
         raise ReadingError(
             _("La date du relevé ne peut pas être dans le futur."), register=register
         )
-    floor = oldest_entry_date(meter.household_id)
+    if floor is None:
+        floor = oldest_entry_date(meter.household_id)
     if read_on < floor:
         raise ReadingError(
             _("La date du relevé ne peut pas précéder le %(date)s.")
@@ -318,11 +324,12 @@ def _check_reading(
         )
     if value < 0:
         raise ReadingError(_("Un index ne peut pas être négatif."), register=register)
-    active = list(
-        Reading.objects.filter(meter=meter, register=register, superseded_by__isnull=True).order_by(
-            "read_on", "pk"
+    if active is None:
+        active = list(
+            Reading.objects.filter(
+                meter=meter, register=register, superseded_by__isnull=True
+            ).order_by("read_on", "pk")
         )
-    )
     history = [r for r in active if r.read_on < read_on]
     same = next((r for r in active if r.read_on == read_on), None)
     following = next((r for r in active if r.read_on > read_on), None)
@@ -519,6 +526,156 @@ def meter_readings_add(
         )
         for index, (register, value) in enumerate(values.items())
     ]
+
+
+READINGS_BATCH_MAX = 100
+
+
+@dataclass(frozen=True)
+class NewReading:
+    """One reading of a batch, as the client sent it."""
+
+    meter_id: int
+    register: str
+    read_on: dt.date
+    value: Decimal
+    kind: str
+    client_key: str
+    confirm_unusual: bool = False
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What became of one reading of a batch: 201 saved, 200 already saved
+    with this key, 400 refused (`message` for the household), 404 no such
+    meter in the household."""
+
+    status: int
+    added: AddedReading | None = None
+    message: str = ""
+
+
+@transaction.atomic
+def readings_add_batch(
+    *, household_id: int, items: list[NewReading], user: User | None
+) -> list[BatchOutcome]:
+    """A household's readings sent together (a phone's queue of readings taken
+    offline, a month of indexes): each one is accepted or refused on its own,
+    by the rules of reading_add, in the order sent, so that a refused reading
+    never costs the others. The meters are locked once, their readings and
+    the keys read once, the accepted rows inserted in one statement and the
+    results marked stale once: a batch costs a few queries, not a few per
+    reading."""
+    wanted = {item.meter_id for item in items}
+    meters = {  # locked in the order of their keys: two batches cannot deadlock
+        m.pk: m
+        for m in Meter.objects.select_for_update()
+        .filter(household_id=household_id, pk__in=wanted)
+        .order_by("pk")
+    }
+    keys = {item.client_key for item in items}
+    known = {r.client_key: r for r in Reading.objects.filter(client_key__in=keys)}
+    active: dict[tuple[int, str], list[Reading]] = {}
+    for row in Reading.objects.filter(meter_id__in=meters, superseded_by__isnull=True).order_by(
+        "read_on", "pk"
+    ):
+        active.setdefault((row.meter_id, row.register), []).append(row)
+    floor = oldest_entry_date(household_id)
+    outcomes: list[BatchOutcome] = []
+    new: list[Reading] = []
+    replaced: list[tuple[Reading, Reading]] = []  # (old row of the same day, new row)
+    for item in items:
+        meter = meters.get(item.meter_id)
+        if meter is None:
+            outcomes.append(
+                BatchOutcome(404, message=_("Ce compteur n'existe pas dans votre foyer."))
+            )
+            continue
+        existing = known.get(item.client_key)
+        if existing is not None:
+            if existing.meter_id != meter.pk:
+                refused = _("Cette clé de saisie a déjà servi pour un autre compteur.")
+                outcomes.append(BatchOutcome(400, message=refused))
+            else:
+                outcomes.append(BatchOutcome(200, AddedReading(existing, False, None)))
+            continue
+        rows = active.setdefault((meter.pk, item.register), [])
+        try:
+            previous, same, unusual = _check_reading(
+                meter=meter,
+                register=item.register,
+                read_on=item.read_on,
+                value=item.value,
+                kind=item.kind,
+                confirm_unusual=item.confirm_unusual,
+                active=rows,
+                floor=floor,
+            )
+        except ReadingError as error:
+            outcomes.append(BatchOutcome(400, message=str(error)))
+            continue
+        reading = Reading(
+            meter=meter,
+            register=item.register,
+            read_on=item.read_on,
+            value=item.value,
+            kind=item.kind,
+            entered_by=user,
+            client_key=item.client_key,
+            confirmed_unusual=unusual,
+        )
+        # The next readings of the batch are checked against this one.
+        if same is not None:
+            rows.remove(same)
+            replaced.append((same, reading))
+        rows.insert(sum(1 for r in rows if r.read_on < item.read_on), reading)
+        known[item.client_key] = reading
+        new.append(reading)
+        outcomes.append(BatchOutcome(201, AddedReading(reading, True, previous)))
+    if not new:
+        return outcomes
+    try:
+        with transaction.atomic():
+            Reading.objects.bulk_create(new)
+    except IntegrityError:  # a key sent at the same instant by another request
+        return _readings_one_by_one(meters=meters, items=items, user=user)
+    if replaced:  # one statement for the rows of the same day the batch replaces
+        Reading.objects.filter(pk__in=[old.pk for old, _new in replaced]).update(
+            superseded_by=Case(*(When(pk=old.pk, then=Value(new.pk)) for old, new in replaced))
+        )
+    results_invalidate(household_id=household_id)
+    return outcomes
+
+
+def _readings_one_by_one(
+    *, meters: dict[int, Meter], items: list[NewReading], user: User | None
+) -> list[BatchOutcome]:
+    """The slow way, for the rare batch that raced another writer of its keys."""
+    outcomes = []
+    for item in items:
+        meter = meters.get(item.meter_id)
+        if meter is None:
+            outcomes.append(
+                BatchOutcome(404, message=_("Ce compteur n'existe pas dans votre foyer."))
+            )
+            continue
+        try:
+            with transaction.atomic():
+                added = reading_add(
+                    meter=meter,
+                    register=item.register,
+                    read_on=item.read_on,
+                    value=item.value,
+                    kind=item.kind,
+                    user=user,
+                    client_key=item.client_key,
+                    confirm_unusual=item.confirm_unusual,
+                )
+        except ReadingError as error:
+            outcomes.append(BatchOutcome(400, message=str(error)))
+        else:
+            outcomes.append(BatchOutcome(201 if added.created else 200, added))
+    return outcomes
 
 
 @transaction.atomic

@@ -37,6 +37,9 @@ MATRIX = {
     "api:reading_create": Spec(
         statuses(400, anonymous=401), method="POST", anonymous_to_login=False
     ),
+    "api:readings_batch": Spec(
+        statuses(400, anonymous=401), method="POST", anonymous_to_login=False
+    ),
     "api:weighing_create": Spec(
         statuses(400, anonymous=401), method="POST", anonymous_to_login=False
     ),
