@@ -108,13 +108,20 @@ def _household_counts(
 ) -> dict[int, tuple[int, int]]:
     """Per challenge: households selected, and those late with their readings or
     weighings (counted only while data is collected)."""
-    registrations = (
-        Registration.objects.selected().filter(challenge__in=challenges).select_related("challenge")
+    by_pk = {c.pk: c for c in challenges}
+    # The fields a status reads, and the challenges already loaded: a
+    # thousand registrations, not a thousand copies of their challenge.
+    registrations = list(
+        Registration.objects.selected()
+        .filter(challenge__in=challenges)
+        .only("pk", "household_id", "challenge_id", "shares_values_with_team")
     )
+    for registration in registrations:
+        registration.challenge = by_pk[registration.challenge_id]
     households: Counter[int] = Counter()
     late: Counter[int] = Counter()
     collecting: dict[int, bool] = {}
-    for status in data_statuses(list(registrations), today=today, values=False):
+    for status in data_statuses(registrations, today=today, values=False):
         challenge = status.registration.challenge
         households[challenge.pk] += 1
         if challenge.pk not in collecting:

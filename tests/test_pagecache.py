@@ -303,3 +303,34 @@ def test_the_organisers_dashboard_is_computed_once_and_renewed_by_a_write(
         challenge=challenge, household=HouseholdFactory(), status=RegistrationStatus.CANDIDATE
     )
     assert client.get(url).context["figures"]["candidates"] == 1
+
+
+@pytest.mark.parametrize("precomputed", [True, False])
+def test_a_results_snapshot_leaves_the_dashboard_kept_when_results_are_precomputed(
+    territory, organiser, settings, precomputed
+) -> None:
+    """A snapshot is saved every few seconds while readings come in; the
+    dashboard reads none, so with precomputed results it stays kept. Computed
+    on the fly, readings renew the measures' generation and so the dashboard."""
+    from measures.models import FactorSet, ResultSnapshot
+    from tests.factories import ChallengeFactory, MeterFactory, ReadingFactory
+
+    settings.ELAN_RESULTS_PRECOMPUTE = precomputed
+    challenge = ChallengeFactory(territory=territory)
+    meter = MeterFactory()
+    client = Client()
+    client.force_login(organiser)
+    url = f"/t/{territory.slug}/animation/suivi/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as kept:
+        client.get(url)
+    ResultSnapshot.objects.create(
+        challenge=challenge, data_version=1, factor_set=FactorSet.objects.first(), payload={}
+    )
+    ReadingFactory(meter=meter)
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    if precomputed:
+        assert len(after.captured_queries) == len(kept.captured_queries)
+    else:
+        assert len(after.captured_queries) > len(kept.captured_queries) + 5
