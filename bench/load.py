@@ -465,6 +465,55 @@ def newsletters(count: int, stop: threading.Event, letters: list[Letter], gap: f
         close_old_connections()
 
 
+# --- CPU ---------------------------------------------------------------------------
+
+CPU_KINDS = ("web (gunicorn)", "worker Celery", "PostgreSQL", "Redis", "générateur de charge")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by each kind of process of the run (from /proc),
+    and by the whole machine ("machine", out of 100 % per core)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(CPU_KINDS, 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        name = stat.split("(", 1)[1].rsplit(")", 1)[0]
+        if int(entry.name) == os.getpid():
+            kind = "générateur de charge"
+        elif "gunicorn" in command:
+            kind = "web (gunicorn)"
+        elif "celery" in command:
+            kind = "worker Celery"
+        elif name.startswith("postgres"):
+            kind = "PostgreSQL"
+        elif name.startswith("redis-server"):
+            kind = "Redis"
+        else:
+            continue
+        used[kind] += seconds
+    total = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    used["machine"] = (sum(int(x) for x in total) - int(total[3]) - int(total[4])) / tick
+    return used
+
+
+def cpu_report(before: dict[str, float], after: dict[str, float], seconds: float) -> None:
+    cores = os.cpu_count() or 1
+    rows = [
+        [kind, f"{after[kind] - before[kind]:.1f}", f"{(after[kind] - before[kind]) / seconds:.2f}"]
+        for kind in (*CPU_KINDS, "machine")
+    ]
+    say(f"\nCPU pendant les {seconds:.0f} s de mesure ({cores} cœurs)")
+    table(["processus", "s de CPU", "cœurs occupés"], rows)
+
+
 # --- servers -------------------------------------------------------------------------
 
 
@@ -642,6 +691,9 @@ def main() -> None:
     parser.add_argument("--newsletters", type=int, default=5)
     parser.add_argument("--broker", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(
+        "--worker-nice", type=int, default=10, help="priorité du worker Celery (0 : celle du web)"
+    )
+    parser.add_argument(
         "--entry",
         default="formulaire",
         choices=["formulaire", "appli"],
@@ -690,7 +742,10 @@ def main() -> None:
         connection.close()
         env = server_env(broker)
         if broker:
-            worker = [sys.executable, "-m", "celery", "-A", "elan", "worker", "-c", "1"]
+            # Niced as deploy/systemd/elan-worker.service: on a node shared with
+            # the web, results computed in the background yield to the pages.
+            nice = ["nice", "-n", str(args.worker_nice)] if args.worker_nice else []
+            worker = [*nice, sys.executable, "-m", "celery", "-A", "elan", "worker", "-c", "1"]
             stack.enter_context(_process([*worker, "--loglevel", "warning"], env, "celery"))
         port = _free_port()
         command = [
@@ -713,6 +768,7 @@ def main() -> None:
         )  # fmt: skip
         letters: list[Letter] = []
         time.sleep(args.warmup)
+        cpu_before, measured_from = cpu_seconds(), time.perf_counter()
         half, minimal_half = args.seconds / 2, args.minimal_seconds / 2
         sender = threading.Thread(
             target=newsletters,
@@ -727,6 +783,7 @@ def main() -> None:
             say(f"  phase {phase} : {length:.0f} s")
             time.sleep(length)
         record.phase = "warmup"  # requests still running are not counted
+        cpu_after, measured = cpu_seconds(), time.perf_counter() - measured_from
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
@@ -745,6 +802,7 @@ def main() -> None:
                 ["lettre (territoire)", "destinataires", "lignes de la boîte d'envoi", "décision ms", "mise en file s"],
                 [[x.territory, x.recipients, x.rows, f"{x.decided_ms:.0f}", f"{x.queued_s:.1f}"] for x in letters],
             )  # fmt: skip
+        cpu_report(cpu_before, cpu_after, measured)
         queries(the_plan)
         errors = sum(s.errors for s in record.stats.values())
         say(

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -91,13 +91,30 @@ def _members(registrations: list[Registration]) -> list[User]:
 
 
 def _selected(challenge: Challenge, *where: Q) -> list[Registration]:
-    return list(
+    # The fields the page shows: a page of teams lists about 200 households.
+    members = User.objects.only(
+        "pk", "household_id", "display_name", "first_name", "email", "is_active", "erased_at"
+    )
+    found = list(
         challenge.registrations.selected()
         .filter(*where)
-        .select_related("household__commune", "challenge")
-        .prefetch_related("household__members")
+        .select_related("household__commune")
+        .only(
+            "pk",
+            "challenge_id",
+            "household_id",
+            "team_id",
+            "status",
+            "requested_team_code",
+            "household__name",
+            "household__commune__name",
+        )
+        .prefetch_related(Prefetch("household__members", queryset=members))
         .order_by("household__name", "pk")
     )
+    for registration in found:  # the challenge already loaded, not one copy per row
+        registration.challenge = challenge
+    return found
 
 
 # --- organiser ---------------------------------------------------------------
