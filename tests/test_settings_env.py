@@ -141,3 +141,31 @@ def test_a_public_address_without_a_scheme_is_refused() -> None:
     result = _check({"ELAN_SITE_URL": "elan.example.org"})
     assert result.returncode != 0
     assert "ELAN_SITE_URL doit commencer par https://" in result.stderr
+
+
+def _database_options(env: dict[str, str]) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ELAN_")}
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'elan.settings'; "
+        "django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS'].get('options', '-'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "ELAN_SECRET_KEY": "x", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_run_no_parallel_query_unless_asked() -> None:
+    url = "postgres://elan@db.example.org/elan"
+    assert _database_options({"ELAN_DATABASE_URL": url}) == "-c max_parallel_workers_per_gather=0"
+    kept = {"ELAN_DATABASE_URL": url, "ELAN_DB_PARALLEL_QUERY": "1"}
+    assert _database_options(kept) == "-"
+    own = {"ELAN_DATABASE_URL": url + "?options=-c%20statement_timeout%3D5000"}
+    assert _database_options(own) == "-c statement_timeout=5000"
+    assert _database_options({"ELAN_DATABASE_URL": "sqlite:///var/x.sqlite3"}) == "-"
