@@ -77,8 +77,10 @@ lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
 	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
-	# uv writes no extras; pip --require-hashes refuses weasyprint's fonttools[woff] without it.
+	# uv writes no extras; pip --require-hashes refuses weasyprint's fonttools[woff]
+	# and pip-audit's CacheControl[filecache] without them.
 	sed -i 's/^fonttools==/fonttools[woff]==/' requirements/base.txt requirements/dev.txt
+	sed -i 's/^cachecontrol==/cachecontrol[filecache]==/' requirements/dev.txt
 
 ## Regenerate and compile the catalogues (needs GNU gettext: apt-get install gettext).
 ## English is translated by hand; French, the language of the msgids, is derived
