@@ -149,7 +149,7 @@ else:
 _replica_url = env_str("ELAN_REPLICA_DATABASE_URL")
 if _replica_url:
     DATABASES["replica"] = parse_database_url(_replica_url, base_dir=BASE_DIR)
-    if DATABASES["replica"]["ENGINE"].endswith("postgresql") and not env_bool(
+    if str(DATABASES["replica"]["ENGINE"]).endswith("postgresql") and not env_bool(
         "ELAN_DB_PARALLEL_QUERY", False
     ):
         _replica_options: dict[str, Any] = DATABASES["replica"]["OPTIONS"]  # type: ignore[assignment]
