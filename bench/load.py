@@ -113,6 +113,13 @@ class Recorder:
                 stat.errors += 1
                 stat.codes[code] = stat.codes.get(code, 0) + 1
 
+    def acknowledge(self, readings: int, phase: str) -> None:
+        """Readings the server acknowledged, for a request started in `phase`."""
+        with self.lock:
+            self.acknowledged += readings
+            if phase == "journeys":
+                self.acknowledged_measured += readings
+
 
 def _pct(values: list[float], q: float) -> float:
     if not values:
@@ -329,10 +336,7 @@ def household(
     ok = status == 302 and location.endswith(home["entry"])
     record.add("foyers", "saisie d'un relevé (POST)", started, ok, status, phase)
     if ok:
-        with record.lock:
-            record.acknowledged += 1
-            if phase == "journeys":
-                record.acknowledged_measured += 1
+        record.acknowledge(1, phase)
 
 
 def household_app(
@@ -362,10 +366,7 @@ def household_app(
         saved = sum(1 for r in browser.json["results"] if r["status"] == 201)
     ok = status == 200 and saved == len(readings)
     record.add("foyers", "relevés de tous les compteurs (API, lot)", started, ok, status, phase)
-    with record.lock:
-        record.acknowledged += saved
-        if phase == "journeys":
-            record.acknowledged_measured += saved
+    record.acknowledge(saved, phase)
 
 
 def run_users(

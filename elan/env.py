@@ -54,7 +54,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
+def parse_database_url(
+    url: str, *, base_dir: Path, parallel_query: bool = True
+) -> dict[str, object]:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into DATABASES['default']."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
@@ -73,6 +75,8 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
         if not name:
             raise ImproperlyConfigured("ELAN_DATABASE_URL : le nom de la base PostgreSQL manque.")
         options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if not parallel_query:  # an `options` of the URL wins
+            options.setdefault("options", "-c max_parallel_workers_per_gather=0")
         try:
             port = str(parts.port or "")
         except ValueError:

@@ -118,9 +118,17 @@ TEMPLATES = [
     },
 ]
 
+# No parallel query for the web's short queries on PostgreSQL: under concurrent
+# requests a query spread over three processes costs three times the CPU for a
+# shorter wait (measured: the dashboard's households query, 47 ms on three
+# processes, 24 ms on one). ELAN_DB_PARALLEL_QUERY=1 keeps the server's own
+# setting; an `options` in the database URL wins.
+_parallel_query = env_bool("ELAN_DB_PARALLEL_QUERY", False)
 DATABASES = {
     "default": parse_database_url(
-        env_str("ELAN_DATABASE_URL", "sqlite:///var/db.sqlite3"), base_dir=BASE_DIR
+        env_str("ELAN_DATABASE_URL", "sqlite:///var/db.sqlite3"),
+        base_dir=BASE_DIR,
+        parallel_query=_parallel_query,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -137,23 +145,13 @@ else:
     # service resumes by itself once the database is back.
     _db_options: dict[str, Any] = DATABASES["default"]["OPTIONS"]  # type: ignore[assignment]
     _db_options.setdefault("connect_timeout", 5)
-    # No parallel query for the web's short queries: under concurrent requests
-    # a query spread over three processes costs three times the CPU for a
-    # shorter wait (measured: the dashboard's households query, 47 ms on three
-    # processes, 24 ms on one). ELAN_DB_PARALLEL_QUERY=1 keeps the server's
-    # own setting; an `options` in ELAN_DATABASE_URL wins.
-    if not env_bool("ELAN_DB_PARALLEL_QUERY", False):
-        _db_options.setdefault("options", "-c max_parallel_workers_per_gather=0")
 # A read replica for anonymous GET/HEAD requests (elan/db_router.py); without
 # it no router and no middleware run at all.
 _replica_url = env_str("ELAN_REPLICA_DATABASE_URL")
 if _replica_url:
-    DATABASES["replica"] = parse_database_url(_replica_url, base_dir=BASE_DIR)
-    if str(DATABASES["replica"]["ENGINE"]).endswith("postgresql") and not env_bool(
-        "ELAN_DB_PARALLEL_QUERY", False
-    ):
-        _replica_options: dict[str, Any] = DATABASES["replica"]["OPTIONS"]  # type: ignore[assignment]
-        _replica_options.setdefault("options", "-c max_parallel_workers_per_gather=0")
+    DATABASES["replica"] = parse_database_url(
+        _replica_url, base_dir=BASE_DIR, parallel_query=_parallel_query
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["elan.db_router.ReplicaRouter"]
     # Appended, hence after AuthenticationMiddleware: it needs request.user.

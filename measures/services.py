@@ -3,6 +3,7 @@ readings, bills and weighings it enters (METHODOLOGY §2 and §5)."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 from dataclasses import dataclass
@@ -212,6 +213,10 @@ class UnusualReading(ReadingError):
     """A plausible mistake: saved only once the household confirms it."""
 
 
+def _key_of_another_meter() -> str:
+    return _("Cette clé de saisie a déjà servi pour un autre compteur.")
+
+
 class ReadingErrors(Exception):
     def __init__(self, errors: list[ReadingError]) -> None:
         super().__init__("; ".join(str(e) for e in errors))
@@ -409,7 +414,7 @@ def reading_add(
         existing = Reading.objects.filter(client_key=client_key).first()
         if existing is not None:
             if existing.meter_id != meter.pk:
-                raise ReadingError(_("Cette clé de saisie a déjà servi pour un autre compteur."))
+                raise ReadingError(_key_of_another_meter())
             return AddedReading(existing, created=False, previous=None)
     checked = _check_reading(
         meter=meter,
@@ -492,8 +497,7 @@ def meter_readings_add(
     existing = list(Reading.objects.filter(client_key__in=keys.values()))
     if existing:  # a double submission
         if any(r.meter_id != meter.pk for r in existing):
-            refused = _("Cette clé de saisie a déjà servi pour un autre compteur.")
-            raise ReadingErrors([ReadingError(refused)])
+            raise ReadingErrors([ReadingError(_key_of_another_meter())])
         return [AddedReading(r, created=False, previous=None) for r in existing]
     errors = []
     checked = {}
@@ -587,15 +591,12 @@ def readings_add_batch(
     for item in items:
         meter = meters.get(item.meter_id)
         if meter is None:
-            outcomes.append(
-                BatchOutcome(404, message=_("Ce compteur n'existe pas dans votre foyer."))
-            )
+            outcomes.append(_unknown_meter())
             continue
         existing = known.get(item.client_key)
         if existing is not None:
             if existing.meter_id != meter.pk:
-                refused = _("Cette clé de saisie a déjà servi pour un autre compteur.")
-                outcomes.append(BatchOutcome(400, message=refused))
+                outcomes.append(BatchOutcome(400, message=_key_of_another_meter()))
             else:
                 outcomes.append(BatchOutcome(200, AddedReading(existing, False, None)))
             continue
@@ -628,7 +629,7 @@ def readings_add_batch(
         if same is not None:
             rows.remove(same)
             replaced.append((same, reading))
-        rows.insert(sum(1 for r in rows if r.read_on < item.read_on), reading)
+        bisect.insort(rows, reading, key=lambda r: r.read_on)
         known[item.client_key] = reading
         new.append(reading)
         outcomes.append(BatchOutcome(201, AddedReading(reading, True, previous)))
@@ -647,6 +648,10 @@ def readings_add_batch(
     return outcomes
 
 
+def _unknown_meter() -> BatchOutcome:
+    return BatchOutcome(404, message=_("Ce compteur n'existe pas dans votre foyer."))
+
+
 def _readings_one_by_one(
     *, meters: dict[int, Meter], items: list[NewReading], user: User | None
 ) -> list[BatchOutcome]:
@@ -655,9 +660,7 @@ def _readings_one_by_one(
     for item in items:
         meter = meters.get(item.meter_id)
         if meter is None:
-            outcomes.append(
-                BatchOutcome(404, message=_("Ce compteur n'existe pas dans votre foyer."))
-            )
+            outcomes.append(_unknown_meter())
             continue
         try:
             with transaction.atomic():
