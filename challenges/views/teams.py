@@ -80,16 +80,6 @@ def _invite_url(request: HttpRequest, team: Team) -> str:
     return request.build_absolute_uri(reverse("challenges:join_team_code", args=args))
 
 
-def _members(registrations: list[Registration]) -> list[User]:
-    """Users of the households (prefetched with household__members)."""
-    return [
-        user
-        for registration in registrations
-        for user in registration.household.members.all()
-        if user.is_active and user.erased_at is None
-    ]
-
-
 def _selected(challenge: Challenge, *where: Q) -> list[Registration]:
     # The fields the page shows: a page of teams lists about 200 households.
     members = User.objects.only(
@@ -124,14 +114,8 @@ def _selected(challenge: Challenge, *where: Q) -> list[Registration]:
 class TeamRow:
     team: Team
     registrations: list[Registration]
-    captain_form: CaptainForm
     invite_url: str
     warnings: list[str] = field(default_factory=list)
-
-
-def _captain_ids(team: Team) -> str:
-    # One captain form per team on the page: ids must stay unique.
-    return f"id_equipe{team.pk}_%s"
 
 
 def _warnings(team: Team, size: int) -> list[str]:
@@ -202,7 +186,6 @@ def _teams_page(
     *,
     create_form: TeamCreateForm | None = None,
     move_form: TeamMoveForm | None = None,
-    captain_form: tuple[int, CaptainForm] | None = None,
 ) -> TemplateResponse:
     """One page of teams (TEAMS_PER_PAGE), loaded with their households, plus
     the households without a team: what the page costs does not grow with the
@@ -219,15 +202,8 @@ def _teams_page(
     rows = []
     for team in teams:
         members = by_team[team.pk]
-        form = CaptainForm(
-            initial={"captain": team.captain_id, "captain_trained": team.captain_trained},
-            members=_members(members),
-            auto_id=_captain_ids(team),
-        )
-        if captain_form and captain_form[0] == team.pk:
-            form = captain_form[1]
         rows.append(
-            TeamRow(team, members, form, _invite_url(request, team), _warnings(team, len(members)))
+            TeamRow(team, members, _invite_url(request, team), _warnings(team, len(members)))
         )
     all_teams = list(challenge.teams.order_by("name", "pk").only("pk", "name", "challenge_id"))
     # The move form offers the households on this page and those without a team;
@@ -248,8 +224,6 @@ def _teams_page(
         "move_form": move_form.offer(offered)
         if move_form
         else TeamMoveForm(registrations=offered, teams=all_teams),
-        # The bound form, at the top level too, so that its errors make a 400.
-        "captain_form": captain_form[1] if captain_form else None,
     }
     return TemplateResponse(request, "challenges/teams/team_list.html", context)
 
@@ -330,14 +304,23 @@ def team_move(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     return _teams_page(request, challenge, move_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required(MANAGE, _team, visible=VIEW_CHALLENGE)
 def team_captain(request: HttpRequest, team: Team) -> HttpResponse:
+    """The captain of one team, on a page of its own: the page of teams lists
+    twenty teams and no longer renders twenty forms (issue 14). The page of
+    teams the organiser came from travels in the address, and they go back to it."""
     members = list(
-        User.objects.filter(household__registrations__team=team, is_active=True).distinct()
+        User.objects.filter(
+            household__registrations__team=team, is_active=True, erased_at__isnull=True
+        )
+        .distinct()
+        .order_by("display_name", "email", "pk")
     )
-    form = CaptainForm(request.POST, members=members, auto_id=_captain_ids(team))
-    if form.is_valid():
+    initial = {"captain": team.captain_id, "captain_trained": team.captain_trained}
+    data = request.POST if request.method == "POST" else None
+    form = CaptainForm(data, initial=initial, members=members)
+    if request.method == "POST" and form.is_valid():
         try:
             services.team_set_captain(
                 team=team,
@@ -351,7 +334,14 @@ def team_captain(request: HttpRequest, team: Team) -> HttpResponse:
                 request, _("Capitaine de l'équipe « %(name)s » enregistré·e.") % {"name": team.name}
             )
             return _keep_place(request, team.challenge)
-    return _teams_page(request, team.challenge, captain_form=(team.pk, form))
+    context = {
+        "team": team,
+        "challenge": team.challenge,
+        "territory": team.challenge.territory,
+        "form": form,
+        "has_members": bool(members),
+    }
+    return TemplateResponse(request, "challenges/teams/team_captain.html", context)
 
 
 @require_POST

@@ -1,7 +1,8 @@
 """The organiser's page of teams in a real browser, with a challenge of 25
 teams: 20 a page, the next page by its link, a search on a household's name,
-then a household moved from that filtered page, back on the same search.
-axe checks every page (WCAG 2.1 A/AA), and the last one does not scroll
+then a household moved from that filtered page, back on the same search,
+and the captain of its new team designated on the team's own page, with a
+refused choice first. axe checks every page (WCAG 2.1 A/AA), and the last one does not scroll
 sideways on a phone."""
 
 from __future__ import annotations
@@ -127,7 +128,26 @@ def test_an_organiser_pages_searches_and_moves_a_household(page, territory, orga
     assert SEARCHED in card.inner_text()
     assert "Foyer Roux" in card.inner_text()
 
-    # 4. The same page on a phone: accessible, no sideways scrolling.
+    # 4. The captain, on the team's own page: a refused choice first, then back on the search.
+    follow(page, card.get_by_role("link", name="Désigner le ou la capitaine de l'équipe Équipe 07"))
+    assert _query(page) == {"q": ["aubépines"]}, page.url
+    form = main.locator("form").filter(has=page.locator("select[name=captain]"))
+    form.get_by_label("Capitaine formé·e").check()
+    submit(page, form, status=400)
+    assert "Désignez d'abord un·e capitaine" in plain(main.inner_text())
+    assert form.get_by_label("Capitaine formé·e").is_checked(), "la case cochée reste cochée"
+    form.locator("select[name=captain]").select_option(label="Roux <foyer-roux@example.org>")
+    submit(page, form)
+    assert _query(page) == {"q": ["aubépines"]}, "retour sur la même recherche"
+    teams[7].refresh_from_db()
+    assert (teams[7].captain.display_name, teams[7].captain_trained) == ("Roux", True)
+    assert "Capitaine de l'équipe « Équipe 07 » enregistré·e." in plain(
+        main.locator(".messages").inner_text()
+    )
+    card = main.get_by_role("region", name="Équipe 07")
+    assert "Capitaine : Roux (formé·e)" in plain(card.inner_text())
+
+    # 5. The same page on a phone: accessible, no sideways scrolling.
     page.set_viewport_size(PHONE)
     assert_accessible(page)
     assert_no_horizontal_scroll(page)

@@ -279,6 +279,72 @@ def test_a_captain_outside_the_team_is_refused(client, organiser, challenge) -> 
     assert team.captain is None
 
 
+def test_the_captain_page_offers_the_team_members_and_keeps_the_organisers_place(
+    client, organiser, challenge
+) -> None:
+    team = TeamFactory(challenge=challenge, name="Crest 1")
+    first, second, _third = fill(team, 3)
+    outsider = household(challenge, email="dehors@example.org")
+    gone = second.household.members.get()
+    gone.erased_at = gone.date_joined
+    gone.save()
+    captain = first.household.members.get()
+    team.captain = captain
+    team.save()
+    client.force_login(organiser)
+    # The page of teams links to it, with the page and search it shows.
+    listing = text(client.get(url("teams", challenge) + "?page=1&q=Crest"))
+    assert f'href="{url("team_captain", challenge, team.pk)}?page=1&q=Crest"' in listing
+    assert 'name="captain"' not in listing  # no form per team on the page of teams
+    response = client.get(url("team_captain", challenge, team.pk) + "?page=1&q=Crest")
+    assert response.status_code == 200
+    page = text(response)
+    assert "Capitaine de l'équipe Crest 1" in page
+    offered = {value for value, _ in response.context["form"].fields["captain"].choices}
+    assert captain.pk in offered
+    assert gone.pk not in offered  # an erased account is not offered
+    assert outsider.household.members.get().pk not in offered
+    assert response.context["form"]["captain"].value() == captain.pk
+    # A refused choice stays on the page, with the message and the ticked box.
+    response = client.post(
+        url("team_captain", challenge, team.pk) + "?page=1&q=Crest",
+        {"captain": "", "captain_trained": "on"},
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "Désignez d'abord un·e capitaine avant de cocher « formé·e »." in page
+    assert response.context["form"]["captain_trained"].value() is True
+    team.refresh_from_db()
+    assert team.captain == captain
+    # Saved, the organiser is back on the page of teams they came from.
+    response = client.post(
+        url("team_captain", challenge, team.pk) + "?page=1&q=Crest",
+        {"captain": captain.pk, "captain_trained": "on"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("teams", challenge) + "?page=1&q=Crest"
+    team.refresh_from_db()
+    assert team.captain_trained is True
+
+
+def test_the_captain_page_of_an_empty_team_says_what_to_do(client, organiser, challenge) -> None:
+    team = TeamFactory(challenge=challenge)
+    client.force_login(organiser)
+    response = client.get(url("team_captain", challenge, team.pk))
+    assert response.status_code == 200
+    assert "ne compte encore aucun foyer" in text(response)
+
+
+def test_the_captain_page_is_the_organisers(client, challenge) -> None:
+    team = TeamFactory(challenge=challenge)
+    member = fill(team, 3)[0].household.members.get()
+    client.force_login(member)
+    assert client.get(url("team_captain", challenge, team.pk)).status_code == 403
+    other = ChallengeFactory(territory=challenge.territory, slug="autre")
+    response = client.get(url("team_captain", other, team.pk))
+    assert response.status_code == 404
+
+
 def test_only_an_empty_team_is_deleted(client, organiser, challenge) -> None:
     full = TeamFactory(challenge=challenge, name="Pleine")
     fill(full, 1)
