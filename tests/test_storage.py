@@ -3,6 +3,10 @@ buckets; logos public, everything else private (elan/storage.py)."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import pytest
 from django.core.files.storage import default_storage, storages
 
 from elan.storage import FILESYSTEM, S3, media_storages, public_origin
@@ -79,3 +83,72 @@ def test_the_policy_lets_images_come_from_the_public_bucket(settings) -> None:
     middleware = ContentSecurityPolicyMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
     assert "img-src 'self' data: blob:" in middleware.policy
     assert "https://medias.elan.example.org" in middleware.policy
+
+
+# --- copy_media: the disk's files to the configured storages ------------------
+
+
+def _moved_to(tmp_path, *documents):  # type: ignore[no-untyped-def]
+    """The files of `documents` moved out of the storage into an old disk."""
+    old = tmp_path / "ancien-disque"
+    for document in documents:
+        target = old / document.file.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(document.file.read())
+        document.file.close()
+        default_storage.delete(document.file.name)
+    return old
+
+
+def test_copy_media_copies_what_is_missing_and_can_be_run_again(db, tmp_path) -> None:
+    from django.core.management import call_command
+
+    from tests.factories import KitDocumentFactory
+
+    first, second = KitDocumentFactory(), KitDocumentFactory()
+    old = _moved_to(tmp_path, first, second)
+    out = io.StringIO()
+    call_command("copy_media", "--source", str(old), "--dry-run", stdout=out)
+    assert "2 à copier, 0 déjà présent(s)" in out.getvalue()
+    assert not default_storage.exists(first.file.name), "un essai ne copie rien"
+    call_command("copy_media", "--source", str(old), stdout=(out := io.StringIO()))
+    assert "2 copié(s), 0 déjà présent(s), 0 introuvable(s)" in out.getvalue()
+    with default_storage.open(first.file.name) as copied:
+        assert copied.read() == b"%PDF-1.4 guide"
+    # Run again after an interruption: nothing copied twice, no renamed copy.
+    call_command("copy_media", "--source", str(old), stdout=(out := io.StringIO()))
+    assert "0 copié(s), 2 déjà présent(s)" in out.getvalue()
+    assert sorted(default_storage.listdir(str(Path(first.file.name).parent))[1]) == sorted(
+        {Path(first.file.name).name, Path(second.file.name).name}
+    )
+    # Without --source the disk is the storage itself: nothing to do.
+    call_command("copy_media", stdout=(out := io.StringIO()))
+    assert "déjà à leur place" in out.getvalue()
+
+
+def test_copy_media_lists_missing_and_different_files_and_fails(db, tmp_path) -> None:
+    from django.core.management import CommandError, call_command
+
+    from tests.factories import KitDocumentFactory
+
+    gone, changed, fine = KitDocumentFactory(), KitDocumentFactory(), KitDocumentFactory()
+    old = _moved_to(tmp_path, gone, changed, fine)
+    (old / gone.file.name).unlink()
+    default_storage.save(changed.file.name, io.BytesIO(b"une autre version, plus longue"))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Relancer la commande ne recopie que ce qui manque"):
+        call_command("copy_media", "--source", str(old), stdout=out)
+    report = out.getvalue()
+    assert "1 copié(s), 0 déjà présent(s), 1 introuvable(s) sur le disque, 1 en conflit" in report
+    assert gone.file.name in report
+    assert changed.file.name in report
+    with default_storage.open(changed.file.name) as kept:
+        assert kept.read() == b"une autre version, plus longue", "rien n'est remplacé"
+    assert default_storage.exists(fine.file.name)
+
+
+def test_copy_media_refuses_a_source_that_does_not_exist(db, tmp_path) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Dossier introuvable"):
+        call_command("copy_media", "--source", str(tmp_path / "nulle-part"))
