@@ -154,8 +154,12 @@ class Reading(models.Model):
     )
     entered_at = models.DateTimeField(default=timezone.now)
     # A key chosen by the client (form token, API caller, import row) makes a
-    # repeated submission a no-op instead of a duplicate.
-    client_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
+    # repeated submission a no-op instead of a duplicate. Unique among the rows
+    # that have one (Meta.constraints): a partial index, whose statistics count
+    # only those rows, so that SQLite looks a batch's keys up in it instead of
+    # scanning every reading when most rows have no key (seeded or imported);
+    # NULL, not "", is "no key": the index leaves those rows out.
+    client_key = models.CharField(max_length=80, null=True, blank=True, editable=False)  # noqa: DJ001
     photo = models.ImageField(_("photo du compteur"), upload_to=_reading_photo_path, blank=True)
     confirmed_unusual = models.BooleanField(_("valeur inhabituelle confirmée"), default=False)
     # Edits keep history: a corrected reading points to the one it replaces.
@@ -168,6 +172,13 @@ class Reading(models.Model):
         verbose_name_plural = _("relevés")
         ordering = ["meter", "register", "read_on"]
         indexes = [models.Index(fields=["meter", "read_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"],
+                condition=models.Q(client_key__isnull=False),
+                name="measures_reading_client_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.meter} — {self.read_on}: {self.value}"

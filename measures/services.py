@@ -411,7 +411,7 @@ def reading_add(
     day that already has one replaces it, the old row pointing to the new."""
     Meter.objects.select_for_update().filter(pk=meter.pk).first()  # one writer per meter
     if client_key:
-        existing = Reading.objects.filter(client_key=client_key).first()
+        existing = Reading.objects.filter(client_key=client_key).order_by().first()
         if existing is not None:
             if existing.meter_id != meter.pk:
                 raise ReadingError(_key_of_another_meter())
@@ -467,7 +467,7 @@ def _store_reading(
         with transaction.atomic():
             reading.save()
     except IntegrityError:  # the same key, submitted twice at the same instant
-        existing = Reading.objects.filter(client_key=client_key).first()
+        existing = Reading.objects.filter(client_key=client_key).order_by().first()
         if existing is None:
             raise
         return AddedReading(existing, created=False, previous=None)
@@ -494,7 +494,7 @@ def meter_readings_add(
     are saved, or none. Every problem is reported at once (ReadingErrors)."""
     Meter.objects.select_for_update().filter(pk=meter.pk).first()  # one writer per meter
     keys = {register: f"{client_key}-{register}" for register in values}
-    existing = list(Reading.objects.filter(client_key__in=keys.values()))
+    existing = list(Reading.objects.filter(client_key__in=keys.values()).order_by())
     if existing:  # a double submission
         if any(r.meter_id != meter.pk for r in existing):
             raise ReadingErrors([ReadingError(_key_of_another_meter())])
@@ -578,7 +578,7 @@ def readings_add_batch(
         .order_by("pk")
     }
     keys = {item.client_key for item in items}
-    known = {r.client_key: r for r in Reading.objects.filter(client_key__in=keys)}
+    known = {r.client_key: r for r in Reading.objects.filter(client_key__in=keys).order_by()}
     active: dict[tuple[int, str], list[Reading]] = {}
     for row in Reading.objects.filter(meter_id__in=meters, superseded_by__isnull=True).order_by(
         "read_on", "pk"
@@ -722,7 +722,7 @@ def weighing_add(
     again is a no-op. A weighing of the same flow on the same day, and the one
     it `replaces` (a correction), are kept as history, superseded by the new one."""
     if client_key:
-        existing = Weighing.objects.filter(client_key=client_key).first()
+        existing = Weighing.objects.filter(client_key=client_key).order_by().first()
         if existing is not None:
             if existing.registration_id != registration.pk:
                 raise WeighingError(_("Cette clé de saisie a déjà servi pour un autre foyer."))
@@ -756,7 +756,7 @@ def weighing_add(
         with transaction.atomic():
             weighing.save()
     except IntegrityError:
-        existing = Weighing.objects.filter(client_key=client_key).first()
+        existing = Weighing.objects.filter(client_key=client_key).order_by().first()
         if existing is None:
             raise
         return existing, False

@@ -241,7 +241,7 @@ def activity_report_create(
     again returns the report already saved (created False), counted once."""
     today = today or timezone.localdate()
     if client_key is not None:
-        existing = ActivityReport.objects.filter(client_key=client_key).first()
+        existing = ActivityReport.objects.filter(client_key=client_key).order_by().first()
         if existing is not None:
             return _replayed(existing, commitment)
     commitment = Commitment.objects.select_related("campaign").get(pk=commitment.pk)

@@ -190,7 +190,7 @@ def _replayed(
     user: User | None,
     interviewer: User | None,
 ) -> Response | None:
-    found = Response.objects.filter(client_key=client_key).first()
+    found = Response.objects.filter(client_key=client_key).order_by().first()
     if found is None:
         return None
     author = interviewer or user
