@@ -122,23 +122,29 @@ class Command(BaseCommand):
     def _copy(self, storage: Storage, names: list[str], source: Path, *, dry_run: bool) -> Tally:
         tally = Tally()
         for done, name in enumerate(names, start=1):
-            path = (source / name).resolve()
-            if not path.is_relative_to(source) or not path.is_file():
-                tally.missing.append(name)
-            elif storage.exists(name):
-                if storage.size(name) == path.stat().st_size:
-                    tally.present += 1
-                else:
-                    tally.conflicts.append(name)
-            else:
-                if not dry_run:
-                    with path.open("rb") as handle:
-                        saved = storage.save(name, File(handle, name=name))
-                    if saved != name:  # the storage renamed it: the row would not find it
-                        storage.delete(saved)
-                        tally.conflicts.append(name)
-                        continue
-                tally.copied += 1
+            _copy_one(storage, name, source, tally, dry_run=dry_run)
             if done % PROGRESS_EVERY == 0:
                 self.stdout.write(f"  … {done} / {len(names)}")
         return tally
+
+
+def _copy_one(storage: Storage, name: str, source: Path, tally: Tally, *, dry_run: bool) -> None:
+    """One file to `storage`, counted in `tally`."""
+    path = (source / name).resolve()
+    if not path.is_relative_to(source) or not path.is_file():
+        tally.missing.append(name)
+    elif storage.exists(name):
+        if storage.size(name) == path.stat().st_size:
+            tally.present += 1
+        else:
+            tally.conflicts.append(name)
+    elif dry_run:
+        tally.copied += 1
+    else:
+        with path.open("rb") as handle:
+            saved = storage.save(name, File(handle, name=name))
+        if saved == name:
+            tally.copied += 1
+        else:  # the storage renamed it: the row would not find it
+            storage.delete(saved)
+            tally.conflicts.append(name)
