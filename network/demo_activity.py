@@ -254,14 +254,14 @@ def _meetings(
             for year in range(3)
             for day, _title, kind, _theme in COUNCILS
             if kind == EventKind.ACTOR_COUNCIL
-            and start + dt.timedelta(days=year * YEAR + day) < now.date()
+            and start + dt.timedelta(days=year * YEAR + day) < timezone.localdate(now)
         ),
         default=None,
     )
     for year in range(3):
         for day, title, kind, theme in COUNCILS:
             on = start + dt.timedelta(days=year * YEAR + day)
-            if on >= now.date():
+            if on >= timezone.localdate(now):
                 continue
             event, created = _event(
                 ctx,
@@ -299,7 +299,7 @@ def _trainings(
     )[:22]
     for theme, title, day in MODULES:
         on = first + dt.timedelta(days=day)
-        if on >= now.date():
+        if on >= timezone.localdate(now):
             continue
         event, created = _event(
             ctx,

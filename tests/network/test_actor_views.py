@@ -95,7 +95,7 @@ def test_the_actor_contact_confirms_the_entry_unchanged(client, actor, actor_con
     response = client.post(url("actor_confirm", actor.pk), follow=True)
     assert "confirmée à jour" in text(response)
     actor.refresh_from_db()
-    assert actor.last_confirmed_at.date() == timezone.localdate()
+    assert timezone.localdate(actor.last_confirmed_at) == timezone.localdate()
     assert ActorChange.objects.get().by_contact
 
 
