@@ -252,7 +252,7 @@ class ReadingForm(forms.Form):
 
     def __init__(self, *args: Any, meter: Meter, floor: dt.date, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"m{meter.pk}")
-        kwargs.setdefault("initial", {"read_on": timezone.localdate()})
+        kwargs["initial"] = {"read_on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.meter, self.floor = meter, floor
         self.asks_confirmation = bool(self.data.get(self.add_prefix("confirm_unusual")))
@@ -280,6 +280,14 @@ class ReadingForm(forms.Form):
     @property
     def value_fields(self) -> list[forms.BoundField]:
         return [self[r] for r in registers_of(self.meter)]
+
+    @property
+    def filled(self) -> bool:
+        """An index was typed for this meter (its date and type have defaults):
+        on the page of every meter, a meter left blank is not read today."""
+        return self.is_bound and any(
+            str(self.data.get(self.add_prefix(r), "")).strip() for r in registers_of(self.meter)
+        )
 
     def clean_read_on(self) -> dt.date:
         day: dt.date = self.cleaned_data["read_on"]

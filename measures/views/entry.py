@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -152,6 +153,81 @@ def entry(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     return TemplateResponse(request, "measures/entry/entry.html", context)
 
 
+class _Refused(Exception):
+    """A meter of the page of every meter was refused: none is saved."""
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required(VIEW, _challenge, visible=VIEW)
+def entry_all(request: HttpRequest, challenge: Challenge) -> HttpResponse:
+    """Every meter on one form, one button: the indexes typed are all saved,
+    or none (each refusal next to its field, everything typed kept); a meter
+    left blank is skipped."""
+    registration = _registration(request, challenge)
+    meters = _meters(registration)
+    floor = services.entry_floor(challenge.starts_on)
+    bound = request.method == "POST" and bool(meters)
+    for meter in meters:
+        args = (request.POST, request.FILES) if bound else ()
+        meter.form = ReadingForm(*args, meter=meter, floor=floor)  # type: ignore[attr-defined]
+    forms = [m.form for m in meters]  # type: ignore[attr-defined]
+    nothing_typed = False
+    if bound:
+        filled = [(m, f) for m, f in zip(meters, forms, strict=True) if f.filled]
+        nothing_typed = not filled
+        # Every form checked (no short cut), so that every error shows at once.
+        valid = [f.is_valid() for _m, f in filled]
+        if filled and all(valid):
+            try:
+                added = _add_every_reading(filled, _user(request))
+            except _Refused:
+                pass
+            else:
+                for meter, readings in added:
+                    messages.success(request, _added_message(meter, readings))
+                return _to("entry", challenge)
+    invalid = [f for f in forms if f.filled and f.errors]
+    for meter in meters:
+        form = meter.form  # type: ignore[attr-defined]
+        if form.is_bound and not form.filled:
+            # A meter left blank shows no « obligatoire »: the same fields,
+            # with the date and type that were posted.
+            initial = {name: form.data.get(form.add_prefix(name)) for name in ("read_on", "kind")}
+            meter.form = ReadingForm(  # type: ignore[attr-defined]
+                meter=meter, floor=floor, initial={k: v for k, v in initial.items() if v}
+            )
+    context = {
+        "challenge": challenge,
+        "registration": registration,
+        "meters": meters,
+        "nothing_typed": nothing_typed,
+        "invalid": invalid,
+    }
+    status = 400 if nothing_typed or invalid else 200
+    return TemplateResponse(request, "measures/entry/entry_all.html", context, status=status)
+
+
+def _add_every_reading(
+    filled: list[tuple[Meter, ReadingForm]], user: User
+) -> list[tuple[Meter, list[services.AddedReading]]]:
+    """Each meter's readings through the same service as one meter's form, in
+    one transaction: a refusal on any meter (an unusual value to confirm, a
+    date before the last reading…) undoes the others (_Refused)."""
+    added = []
+    with transaction.atomic():
+        for meter, form in filled:
+            try:
+                added.append((meter, services.meter_readings_add(**form.values(), user=user)))
+            except services.ReadingErrors as errors:
+                form.add_reading_errors(errors)
+        if any(form.errors for _meter, form in filled):
+            transaction.set_rollback(True)
+    if any(form.errors for _meter, form in filled):
+        raise _Refused
+    return added
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required(VIEW, _challenge, visible=VIEW)
@@ -265,6 +341,7 @@ PREFIX = "t/<slug:slug>/defis/<slug:challenge>/saisie/"
 
 urlpatterns: list[URLPattern] = [
     path(PREFIX, entry, name="entry"),
+    path(f"{PREFIX}tous-mes-compteurs/", entry_all, name="entry_all"),
     path(f"{PREFIX}factures/", bills, name="bills"),
     path(f"{PREFIX}pesees/", weighings, name="weighings"),
     path(f"{PREFIX}pesees/<int:pk>/corriger/", weighing_edit, name="weighing_edit"),

@@ -24,6 +24,7 @@ HOUSEHOLDS = statuses(404, anonymous=302, member=200, captain=200)
 
 MATRIX = {
     "measures:entry": Spec(HOUSEHOLDS, challenge),
+    "measures:entry_all": Spec(HOUSEHOLDS, challenge),
     "measures:bills": Spec(HOUSEHOLDS, challenge),
     "measures:weighings": Spec(HOUSEHOLDS, waste_challenge),
     "measures:weighing_edit": Spec(statuses(404, anonymous=302, member=200), member_weighing),
