@@ -11,21 +11,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from challenges.models import RegistrationStatus
 from measures.models import Reading
 from tests.factories import ChallengeFactory, MeterFactory, ReadingFactory, RegistrationFactory
+from tests.measures.test_entry_readings import days_ago, today
+from tests.measures.test_entry_readings import url as entry_url
 from tests.security.payloads import ONE_MB, PAYLOADS
 from tests.security.probe import Probe
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def days_ago(n: int) -> dt.date:
-    return today() - dt.timedelta(days=n)
 
 
 @pytest.fixture
@@ -72,10 +65,6 @@ def member_client(client, member, registration):  # type: ignore[no-untyped-def]
 
 def url(challenge) -> str:  # type: ignore[no-untyped-def]
     return reverse("measures:entry_all", args=[challenge.territory.slug, challenge.slug])
-
-
-def entry_url(challenge) -> str:  # type: ignore[no-untyped-def]
-    return reverse("measures:entry", args=[challenge.territory.slug, challenge.slug])
 
 
 def fields(meter, key: str, **values: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
