@@ -7,7 +7,7 @@ Run:
         postgres://postgres@127.0.0.1:5432/elan_bench_national --reuse --users 50 --seconds 60
     .venv/bin/python bench/load.py --scale territory        # SQLite, var/bench/load.sqlite3
     # options: --scale small|territory|national  --workers 2  --mix 25,15,10
-    #          --entry formulaire|appli  --minimal-seconds 10  --warmup 5  --think 0
+    #          --entry formulaire|tous|appli  --minimal-seconds 10  --warmup 5  --think 0
     #          --newsletters 5  --no-broker
 
 It builds the dataset with `manage.py seed_bench` (or, with --reuse, uses the
@@ -22,7 +22,9 @@ Every user loops without think time (--think adds some) on its journey:
   directory, commons;
 - households: post a reading through the entry form (« Saisir mes
   relevés »), as the browser does, and open the form page now and then; a
-  302 back to the form is a reading acknowledged. With --entry appli, their
+  302 back to the form is a reading acknowledged. With --entry tous, they
+  post every meter at once on « Saisir tous mes compteurs » (a 302 back to
+  the entry page acknowledges every reading sent). With --entry appli, their
   phone sends the indexes of all their meters at once instead
   (POST /api/v1/readings/batch), each reading saved (201) acknowledged;
 - organisers: the territory's dashboard, the teams, the network's
@@ -266,6 +268,7 @@ def _households(count: int) -> list[dict[str, Any]]:
                 "cookies": cookies,
                 "csrf": cookies.rsplit("=", 1)[1],
                 "entry": reverse("measures:entry", args=[slug, "energie-positive"]),
+                "entry_all": reverse("measures:entry_all", args=[slug, "energie-positive"]),
                 "meters": by_household.get(user.household_id, []),
                 "today": today.isoformat(),
             }
@@ -315,9 +318,13 @@ def household(
         return household_app(browser, home, record, counter)
     if rng.random() < 0.25:  # the form page, now and then
         phase, started = record.phase, time.perf_counter()
-        status, _location = browser.request("GET", home["entry"])
+        status, _location = browser.request(
+            "GET", home["entry_all" if entry == "tous" else "entry"]
+        )
         record.add("foyers", "page de saisie", started, status == 200, status, phase)
         return
+    if entry == "tous":
+        return household_every_meter(browser, home, record, counter)
     meter = rng.choice([m for m in home["meters"] if m["register"] == "base"])
     prefix = f"m{meter['pk']}-"
     body = urllib.parse.urlencode(
@@ -337,6 +344,26 @@ def household(
     record.add("foyers", "saisie d'un relevé (POST)", started, ok, status, phase)
     if ok:
         record.acknowledge(1, phase)
+
+
+def household_every_meter(
+    browser: Browser, home: dict[str, Any], record: Recorder, counter: Iterator[int]
+) -> None:
+    """Every meter of the household on the one form of « Saisir tous mes
+    compteurs »; the redirect back to the entry page acknowledges them all."""
+    fields: dict[str, Any] = {"csrfmiddlewaretoken": home["csrf"]}
+    for meter in home["meters"]:
+        prefix = f"m{meter['pk']}-"
+        fields[f"{prefix}{meter['register']}"] = meter["value"].replace(".", ",")
+        fields[f"{prefix}read_on"] = home["today"]
+        fields[f"{prefix}kind"] = "normal"
+        fields.setdefault(f"{prefix}client_key", f"ld{RUN}{next(counter)}")
+    phase, started = record.phase, time.perf_counter()
+    status, location = browser.request("POST", home["entry_all"], urllib.parse.urlencode(fields))
+    ok = status == 302 and location.endswith(home["entry"])
+    record.add("foyers", "saisie de tous les compteurs (POST)", started, ok, status, phase)
+    if ok:
+        record.acknowledge(len(home["meters"]), phase)
 
 
 def household_app(
@@ -697,8 +724,11 @@ def main() -> None:
     parser.add_argument(
         "--entry",
         default="formulaire",
-        choices=["formulaire", "appli"],
-        help="les foyers saisissent par le formulaire, un relevé à la fois, ou par l'API en lot",
+        choices=["formulaire", "tous", "appli"],
+        help=(
+            "les foyers saisissent par le formulaire d'un compteur, par celui de tous leurs "
+            "compteurs, ou par l'API en lot"
+        ),
     )
     args = parser.parse_args()
     if args.mix:
