@@ -224,6 +224,11 @@ def _add_every_reading(
         if any(form.errors for _meter, form in filled):
             transaction.set_rollback(True)
     if any(form.errors for _meter, form in filled):
+        # The rows are rolled back; the photos already stored go with them.
+        for _meter, readings in added:
+            for item in readings:
+                if item.created and item.reading.photo:
+                    item.reading.photo.delete(save=False)
         raise _Refused
     return added
 

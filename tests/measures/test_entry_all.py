@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.urls import reverse
 from challenges.models import RegistrationStatus
 from measures.models import Reading
 from tests.factories import ChallengeFactory, MeterFactory, ReadingFactory, RegistrationFactory
-from tests.measures.test_entry_readings import days_ago, today
+from tests.measures.test_entry_readings import days_ago, png, today
 from tests.measures.test_entry_readings import url as entry_url
 from tests.security.payloads import ONE_MB, PAYLOADS
 from tests.security.probe import Probe
@@ -233,4 +234,14 @@ def test_hostile_values_in_every_field_are_refused_plainly(member, registration,
         response = probe.post(target, data)
         assert response.status_code in (302, 400), (payload[:40], response.status_code)
     probe.assert_clean()
+    assert Reading.objects.filter(read_on=today()).count() == 0
+
+
+def test_a_refused_page_leaves_no_photo_stored(member_client, challenge, gas, linky):
+    data = fields(gas, "k1", base="1042") | fields(linky, "k2", hp="400", hc="350")
+    data[f"m{gas.pk}-photo"] = SimpleUploadedFile("gaz.png", png(), "image/png")
+    assert member_client.post(url(challenge), data).status_code == 400
+    storage = Reading._meta.get_field("photo").storage
+    folder = f"measures/photos/{gas.pk}"
+    assert (storage.listdir(folder)[1] if storage.exists(folder) else []) == []
     assert Reading.objects.filter(read_on=today()).count() == 0
