@@ -248,20 +248,21 @@ def _meetings(
     ctx: Any, territory: Territory, start: dt.date, organiser: Any, rng: random.Random
 ) -> None:
     now = timezone.now()
+    today = timezone.localdate(now)
     last_council = max(
         (
             start + dt.timedelta(days=year * YEAR + day)
             for year in range(3)
             for day, _title, kind, _theme in COUNCILS
             if kind == EventKind.ACTOR_COUNCIL
-            and start + dt.timedelta(days=year * YEAR + day) < timezone.localdate(now)
+            and start + dt.timedelta(days=year * YEAR + day) < today
         ),
         default=None,
     )
     for year in range(3):
         for day, title, kind, theme in COUNCILS:
             on = start + dt.timedelta(days=year * YEAR + day)
-            if on >= timezone.localdate(now):
+            if on >= today:
                 continue
             event, created = _event(
                 ctx,
@@ -289,6 +290,7 @@ def _trainings(
     """The relay-actor training of the second year: five modules, about
     twenty people of fifteen member actors. Returns the trained actors."""
     now = timezone.now()
+    today = timezone.localdate(now)
     first = start + dt.timedelta(days=YEAR)
     candidates = [
         a for a in _members_on(territory, first) if a.kind in ("association", "commune", "habitant")
@@ -299,7 +301,7 @@ def _trainings(
     )[:22]
     for theme, title, day in MODULES:
         on = first + dt.timedelta(days=day)
-        if on >= timezone.localdate(now):
+        if on >= today:
             continue
         event, created = _event(
             ctx,

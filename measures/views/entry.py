@@ -153,10 +153,6 @@ def entry(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     return TemplateResponse(request, "measures/entry/entry.html", context)
 
 
-class _Refused(Exception):
-    """A meter of the page of every meter was refused: none is saved."""
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required(VIEW, _challenge, visible=VIEW)
@@ -167,36 +163,32 @@ def entry_all(request: HttpRequest, challenge: Challenge) -> HttpResponse:
     registration = _registration(request, challenge)
     meters = _meters(registration)
     floor = services.entry_floor(challenge.starts_on)
-    bound = request.method == "POST" and bool(meters)
+    posted = request.method == "POST" and bool(meters)
+    filled: list[tuple[Meter, ReadingForm]] = []
     for meter in meters:
-        args = (request.POST, request.FILES) if bound else ()
-        meter.form = ReadingForm(*args, meter=meter, floor=floor)  # type: ignore[attr-defined]
-    forms = [m.form for m in meters]  # type: ignore[attr-defined]
-    nothing_typed = False
-    if bound:
-        filled = [(m, f) for m, f in zip(meters, forms, strict=True) if f.filled]
-        nothing_typed = not filled
-        # Every form checked (no short cut), so that every error shows at once.
-        valid = [f.is_valid() for _m, f in filled]
-        if filled and all(valid):
-            try:
-                added = _add_every_reading(filled, _user(request))
-            except _Refused:
-                pass
-            else:
-                for meter, readings in added:
-                    messages.success(request, _added_message(meter, readings))
-                return _to("entry", challenge)
-    invalid = [f for f in forms if f.filled and f.errors]
-    for meter in meters:
-        form = meter.form  # type: ignore[attr-defined]
-        if form.is_bound and not form.filled:
-            # A meter left blank shows no « obligatoire »: the same fields,
-            # with the date and type that were posted.
-            initial = {name: form.data.get(form.add_prefix(name)) for name in ("read_on", "kind")}
-            meter.form = ReadingForm(  # type: ignore[attr-defined]
-                meter=meter, floor=floor, initial={k: v for k, v in initial.items() if v}
-            )
+        form = (
+            ReadingForm(request.POST, request.FILES, meter=meter, floor=floor) if posted else None
+        )
+        if form is not None and form.filled:
+            filled.append((meter, form))
+        else:
+            # A meter left blank shows no « obligatoire »: unbound, with the
+            # date and type that were posted.
+            data = request.POST if posted else {}
+            prefix = f"m{meter.pk}-"
+            initial = {n: data[prefix + n] for n in ("read_on", "kind") if data.get(prefix + n)}
+            form = ReadingForm(meter=meter, floor=floor, initial=initial)
+        meter.form = form  # type: ignore[attr-defined]
+    # Every form checked (no short cut), so that every error shows at once.
+    valid = [form.is_valid() for _meter, form in filled]
+    if filled and all(valid):
+        added = _add_every_reading(filled, _user(request))
+        if added is not None:
+            for meter, readings in added:
+                messages.success(request, _added_message(meter, readings))
+            return _to("entry", challenge)
+    nothing_typed = posted and not filled
+    invalid = [form for _meter, form in filled if form.errors]
     context = {
         "challenge": challenge,
         "registration": registration,
@@ -210,10 +202,10 @@ def entry_all(request: HttpRequest, challenge: Challenge) -> HttpResponse:
 
 def _add_every_reading(
     filled: list[tuple[Meter, ReadingForm]], user: User
-) -> list[tuple[Meter, list[services.AddedReading]]]:
+) -> list[tuple[Meter, list[services.AddedReading]]] | None:
     """Each meter's readings through the same service as one meter's form, in
     one transaction: a refusal on any meter (an unusual value to confirm, a
-    date before the last reading…) undoes the others (_Refused)."""
+    date before the last reading…) undoes the others, and gives None."""
     added = []
     with transaction.atomic():
         for meter, form in filled:
@@ -221,16 +213,17 @@ def _add_every_reading(
                 added.append((meter, services.meter_readings_add(**form.values(), user=user)))
             except services.ReadingErrors as errors:
                 form.add_reading_errors(errors)
-        if any(form.errors for _meter, form in filled):
+        refused = len(added) < len(filled)
+        if refused:
             transaction.set_rollback(True)
-    if any(form.errors for _meter, form in filled):
-        # The rows are rolled back; the photos already stored go with them.
-        for _meter, readings in added:
-            for item in readings:
-                if item.created and item.reading.photo:
-                    item.reading.photo.delete(save=False)
-        raise _Refused
-    return added
+    if not refused:
+        return added
+    # The rows are rolled back; the photos already stored go with them.
+    for _meter, readings in added:
+        for item in readings:
+            if item.created and item.reading.photo:
+                item.reading.photo.delete(save=False)
+    return None
 
 
 @require_http_methods(["GET", "POST"])
